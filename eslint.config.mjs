@@ -1,0 +1,18 @@
+import { config } from '@n8n/node-cli/eslint';
+
+// Node and credential code (nodes/, credentials/) keeps every rule of n8n's community-node
+// scanner. Tests, simulators, benchmarks and tooling run in plain Node.js, so they may use
+// Node's modules, timers, `process` and the console.
+const toolingGlobs = ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
+
+export default [
+	...config,
+	{
+		files: toolingGlobs,
+		rules: {
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'no-console': 'off',
+		},
+	},
+];

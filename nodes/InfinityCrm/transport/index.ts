@@ -1,0 +1,37 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
+import { apiRequest, joinUrl } from '../../shared/transport';
+
+export const INFINITY_DEFAULT_BASE_URL = 'https://erp.infinityrealty.ae';
+export const INFINITY_LEADS_PATH = '/api/crm/external/leads';
+
+export const infinityService: ServiceSpec = {
+	name: 'Infinity CRM',
+	credentialType: 'infinityCrmApi',
+	errorMessage(body) {
+		if (body && typeof body === 'object' && typeof (body as IDataObject).error === 'string') {
+			return (body as IDataObject).error as string;
+		}
+		return undefined;
+	},
+	advice(statusCode, apiMessage) {
+		if (statusCode === 401) {
+			return 'Infinity CRM did not accept the API key. Copy the key again from Infinity CRM into the "Infinity CRM API" credential.';
+		}
+		if (statusCode === 400 && apiMessage && /category/i.test(apiMessage)) {
+			return 'Choose Apartment, Townhouse or Villa as the category, or leave it empty.';
+		}
+		return undefined;
+	},
+};
+
+export async function infinityRequest(
+	this: RequestContext,
+	spec: Omit<RequestSpec, 'url'> & { path: string },
+	itemIndex?: number,
+): Promise<ApiResponse<IDataObject>> {
+	const credentials = await this.getCredentials('infinityCrmApi');
+	const url = joinUrl(credentials.baseUrl || INFINITY_DEFAULT_BASE_URL, spec.path);
+	return (await apiRequest.call(this, infinityService, { ...spec, url }, itemIndex)) as ApiResponse<IDataObject>;
+}

