@@ -237,6 +237,21 @@ function classify(failure: AttemptFailure, idempotent: boolean): Classified {
 	return { kind: timeout ? 'timeout' : 'connection', retryable: idempotent, outcomeUnknown: !idempotent };
 }
 
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host name not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ECONNRESET: 'connection reset',
+	EPIPE: 'connection closed',
+};
+
+/** Words, not codes: n8n replaces a whole message that contains a raw network code. */
+function networkWords(failure: AttemptFailure): string {
+	return (failure.code && NETWORK_WORDS[failure.code]) ?? 'connection closed unexpectedly';
+}
+
 function messageFor(
 	service: ServiceSpec,
 	kind: FailureKind,
@@ -256,8 +271,8 @@ function messageFor(
 				: `${service.name} did not answer in time`;
 		case 'connection':
 			return outcomeUnknown
-				? `The connection to ${service.name} broke (${failure.code ?? failure.rawMessage}); unknown whether created — check ${service.name} before sending this item again`
-				: `Could not reach ${service.name} (${failure.code ?? failure.rawMessage})`;
+				? `The connection to ${service.name} broke (${networkWords(failure)}); unknown whether created — check ${service.name} before sending this item again`
+				: `Could not reach ${service.name} (${networkWords(failure)})`;
 		case 'malformed':
 			return `${service.name} returned a response that is not valid JSON (HTTP ${status ?? '?'})${outcomeUnknown ? '; unknown whether created' : ''}`;
 		default: {
@@ -355,35 +370,45 @@ export async function apiRequest<T = unknown>(
 	if (spec.body === undefined) delete options.body;
 
 	for (let attempt = 0; ; attempt++) {
-		let failure: AttemptFailure;
+		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
+		let failure: AttemptFailure | undefined;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
+			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				service.credentialType,
 				{ ...options, headers: { ...options.headers } },
 			)) as { statusCode: number; headers: unknown; body: unknown };
-			const headers = lowerCaseHeaders(response.headers);
-			let body = response.body;
-			if (typeof body === 'string' && body.trim() !== '') {
-				const parsed = parseJsonText(body);
-				if (parsed.ok) {
-					body = parsed.value;
-				} else {
-					const kind: FailureKind = looksLikeHtml(body) ? 'html' : 'malformed';
-					const repeatable = spec.idempotent;
-					const bad: AttemptFailure = { statusCode: response.statusCode, body, headers, rawMessage: 'malformed body' };
-					if (repeatable && attempt < policy.maxRetries && kind === 'malformed') {
-						await sleep(backoffDelay(attempt, policy));
-						continue;
-					}
-					return await raise(this, service, bad, { kind, retryable: false, outcomeUnknown: !repeatable }, attempt + 1, itemIndex);
-				}
-			}
-			return { statusCode: response.statusCode, headers, body: body as T };
 		} catch (error) {
 			failure = describeAttemptFailure(error);
 		}
 
+		if (response) {
+			const headers = lowerCaseHeaders(response.headers);
+			const body = response.body;
+			if (typeof body !== 'string' || body.trim() === '') {
+				return { statusCode: response.statusCode, headers, body: body as T };
+			}
+			const parsed = parseJsonText(body);
+			if (parsed.ok) return { statusCode: response.statusCode, headers, body: parsed.value as T };
+			// A 2xx whose body cannot be read: the API acted on the request, so only an
+			// idempotent request may be sent again.
+			failure = { statusCode: response.statusCode, body, headers, rawMessage: 'malformed body' };
+			const html = looksLikeHtml(body);
+			if (!html && spec.idempotent && attempt < policy.maxRetries) {
+				await sleep(backoffDelay(attempt, policy));
+				continue;
+			}
+			return await raise(
+				this,
+				service,
+				failure,
+				{ kind: html ? 'html' : 'malformed', retryable: false, outcomeUnknown: !spec.idempotent },
+				attempt + 1,
+				itemIndex,
+			);
+		}
+
+		failure = failure as AttemptFailure;
 		if (failure.statusCode !== undefined && spec.acceptStatus?.includes(failure.statusCode)) {
 			return { statusCode: failure.statusCode, headers: failure.headers, body: failure.body as T };
 		}

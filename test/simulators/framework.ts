@@ -118,6 +118,11 @@ export class Simulator {
 	/** Added before every answer (ms). */
 	latencyMs = 0;
 
+	/** Requests being handled right now, and the most seen at once. */
+	inFlight = 0;
+
+	peakInFlight = 0;
+
 	private readonly routes: Route[] = [];
 
 	private readonly queue: FaultRule[] = [];
@@ -168,6 +173,7 @@ export class Simulator {
 
 	resetLog() {
 		this.requests.length = 0;
+		this.peakInFlight = 0;
 	}
 
 	get url(): string {
@@ -282,6 +288,9 @@ export class Simulator {
 			at: Date.now(),
 		};
 		this.requests.push(log);
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		res.on('close', () => this.inFlight--);
 
 		if (this.latencyMs > 0) await sleep(this.latencyMs);
 		const fault = this.pickFault(req);

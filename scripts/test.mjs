@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The test command of the README and of CI: type-check, lint, build, the jest suites
+// (unit, nodes against the simulators, fault injection) and the end-to-end suite in a real
+// n8n. SKIP_E2E=1 skips the end-to-end suite for quick local loops; CI never skips it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const totals = { passed: 0, failed: 0 };
+
+function step(title, command, args, env = {}) {
+	console.log(`\n▶ ${title}`);
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+	return result.status === 0;
+}
+
+function jest(title, args) {
+	const out = join(root, `.jest-${title.replace(/\W+/g, '-')}.json`);
+	rmSync(out, { force: true });
+	const ok = step(title, bin('jest'), [...args, '--json', `--outputFile=${out}`]);
+	if (existsSync(out)) {
+		const report = JSON.parse(readFileSync(out, 'utf8'));
+		totals.passed += report.numPassedTests;
+		totals.failed += report.numFailedTests;
+		rmSync(out, { force: true });
+		if (report.numTotalTests === 0) {
+			console.error(`${title}: no test ran`);
+			return false;
+		}
+	}
+	return ok;
+}
+
+const skipE2e = process.env.SKIP_E2E === '1' && process.env.CI !== 'true';
+const results = [
+	step('type-check (sources and tests)', bin('tsc'), ['-p', 'tsconfig.test.json']),
+	step('lint (n8n community-node rules)', bin('n8n-node'), ['lint']),
+	step('build', bin('n8n-node'), ['build']),
+	jest('jest suites', ['--ci']),
+];
+if (existsSync(join(root, 'jest.e2e.config.js'))) {
+	if (skipE2e) console.log('\n▶ end-to-end suite skipped (SKIP_E2E=1)');
+	else results.push(jest('end-to-end suite', ['--ci', '-c', 'jest.e2e.config.js']));
+}
+
+const ok = results.every(Boolean);
+console.log(`\n${ok ? 'All checks passed' : 'Some checks FAILED'}`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(ok ? 0 : 1);
