@@ -6,6 +6,7 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
+	setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
 	testTimeout: 60000,
 	// Each test file starts its own simulators on random ports; two workers fit CI's two cores.
 	maxWorkers: 2,

@@ -38,7 +38,7 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 
-import { credentialTypesByName, nodeTypesByName } from './registry';
+import { credentialTypesByName, loadErrors, nodeTypesByName } from './registry';
 
 export const PACKAGE = 'n8n-nodes-property-leads';
 
@@ -106,7 +106,9 @@ export class TestNodeTypes implements INodeTypes {
 
 	getByNameAndVersion(nodeType: string): INodeType {
 		const type = this.types[nodeType];
-		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		if (!type) {
+			throw new Error(`Unknown node type ${nodeType}. Load errors: ${JSON.stringify(loadErrors)}`);
+		}
 		return type;
 	}
 

@@ -11,10 +11,20 @@ const pkg = require(path.join(root, 'package.json')) as {
 	n8n: { nodes: string[]; credentials: string[] };
 };
 
+/** Why a registered file could not be loaded (reported when a test asks for its type). */
+export const loadErrors: Record<string, string> = {};
+
 function loadClasses<T>(distPath: string): T[] {
 	const source = path.join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(source) as Record<string, unknown>;
+	let module: Record<string, unknown>;
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		module = require(source) as Record<string, unknown>;
+	} catch (error) {
+		// One broken node must not hide the others; a test of the broken one still fails.
+		loadErrors[distPath] = (error as Error).message;
+		return [];
+	}
 	return Object.values(module)
 		.filter((value): value is new () => T => typeof value === 'function')
 		.map((Class) => new Class());
