@@ -31,6 +31,8 @@ export async function runPool<T, R>(
 export class SlidingWindowLimiter {
 	private readonly sent: number[] = [];
 
+	private blockedUntil = 0;
+
 	constructor(
 		readonly limit: number,
 		readonly windowMs: number,
@@ -41,6 +43,10 @@ export class SlidingWindowLimiter {
 	async acquire(): Promise<void> {
 		for (;;) {
 			const now = this.now();
+			if (now < this.blockedUntil) {
+				await sleep(this.blockedUntil - now);
+				continue;
+			}
 			while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
 			if (this.sent.length < this.limit) {
 				this.sent.push(now);
@@ -50,12 +56,9 @@ export class SlidingWindowLimiter {
 		}
 	}
 
-	/** After a 429, stop everyone until `ms` has passed. */
+	/** After a 429, hold every caller back until `ms` has passed. */
 	pause(ms: number) {
-		const until = this.now() + ms;
-		// Filling the window with "sent" marks that expire at `until` blocks every caller.
-		this.sent.length = 0;
-		for (let i = 0; i < this.limit; i++) this.sent.push(until - this.windowMs);
+		this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
 	}
 }
 

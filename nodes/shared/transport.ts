@@ -60,6 +60,16 @@ export interface RequestSpec {
 	/** Status codes that are answers, not failures (e.g. Infinity's 400 in a credential test). */
 	acceptStatus?: number[];
 	arrayFormat?: IHttpRequestOptions['arrayFormat'];
+	/**
+	 * Client-side pacing (e.g. a SlidingWindowLimiter): every attempt, retries included,
+	 * waits for a slot, and a 429 pauses everyone sharing the pacer.
+	 */
+	pace?: Pacer;
+}
+
+export interface Pacer {
+	acquire(): Promise<void>;
+	pause(ms: number): void;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -372,6 +382,7 @@ export async function apiRequest<T = unknown>(
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let failure: AttemptFailure | undefined;
+		if (spec.pace) await spec.pace.acquire();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -420,7 +431,9 @@ export async function apiRequest<T = unknown>(
 		if (!classified.retryable || attempt >= policy.maxRetries) {
 			return await raise(this, service, failure, classified, attempt + 1, itemIndex);
 		}
-		await sleep(backoffDelay(attempt, policy, classified.retryAfterMs));
+		const delay = backoffDelay(attempt, policy, classified.retryAfterMs);
+		if (classified.kind === 'rate-limited') spec.pace?.pause(delay);
+		await sleep(delay);
 	}
 }
 

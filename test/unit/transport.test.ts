@@ -88,4 +88,17 @@ describe('SlidingWindowLimiter', () => {
 		await pending;
 		expect(fourth).toBe(true);
 	});
+
+	it('holds every caller back after pause()', async () => {
+		let now = 0;
+		const limiter = new SlidingWindowLimiter(100, 1000, () => now);
+		limiter.pause(500);
+		let through = false;
+		const pending = limiter.acquire().then(() => (through = true));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(through).toBe(false);
+		now = 600;
+		await pending;
+		expect(through).toBe(true);
+	});
 });

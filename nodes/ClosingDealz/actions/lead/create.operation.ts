@@ -1,0 +1,652 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { BatchEntry, BatchOperation } from '../../../shared/execute';
+import { fieldError } from '../../../shared/execute';
+import type { PhoneOptions } from '../../../shared/leads';
+import {
+	leadOptionsCollection,
+	leadResult,
+	onDuplicateProperty,
+	timeoutOption,
+} from '../../../shared/leads';
+import { checkEmail, checkPhone, compact, isBlank, optionalText } from '../../../shared/validate';
+import {
+	CLOSINGDEALZ_LEADS_PATH,
+	CLOSINGDEALZ_MAX_BATCH,
+	CLOSINGDEALZ_MAX_NOTES,
+	CLOSINGDEALZ_RATE_LIMIT,
+	CLOSINGDEALZ_RATE_WINDOW_SECONDS,
+	closingDealzLimiter,
+	closingDealzRequest,
+} from '../../transport';
+
+const contactFields: INodeProperties[] = [
+	{
+		displayName: 'Address',
+		name: 'address',
+		type: 'string',
+		default: '',
+		placeholder: 'Marina Gate 2, Dubai Marina',
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		placeholder: 'Khan',
+	},
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		placeholder: 'Ahmed',
+		description: 'First name of the contact',
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		placeholder: '+971501234567',
+	},
+	{
+		displayName: 'Role',
+		name: 'role',
+		type: 'string',
+		default: '',
+		placeholder: 'Decision Maker',
+		description: "The contact's role in the deal",
+	},
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Leads are sent in batches of up to 100 per request. Every input item still gets its own output item. Fill in at least one of Company, Contact Person, Email or Phone Number.',
+		name: 'batchNotice',
+		type: 'notice',
+		default: '',
+	},
+	onDuplicateProperty('ClosingDealz'),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Address',
+				name: 'address',
+				type: 'string',
+				default: '',
+				placeholder: 'Business Bay, Dubai',
+			},
+			{
+				displayName: 'Company',
+				name: 'company',
+				type: 'string',
+				default: '',
+				placeholder: 'Acme Properties LLC',
+			},
+			{
+				displayName: 'Contact Person',
+				name: 'contactPerson',
+				type: 'string',
+				default: '',
+				placeholder: 'Ahmed Khan',
+				description: 'Full name of the person to talk to',
+			},
+			{
+				displayName: 'Contacts',
+				name: 'contacts',
+				type: 'fixedCollection',
+				placeholder: 'Add Contact',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description: 'More people at this lead, each stored as a contact',
+				options: [{ displayName: 'Contact', name: 'contact', values: contactFields }],
+			},
+			{
+				displayName: 'Custom Fields (JSON)',
+				name: 'customJson',
+				type: 'json',
+				default: '{}',
+				description:
+					'Any other field of the ClosingDealz lead object, e.g. {"isContact": true}. Merged into the lead; the fields set above take precedence.',
+			},
+			{
+				displayName: 'Date',
+				name: 'date',
+				type: 'dateTime',
+				default: '',
+				description: 'Date of the lead, e.g. when the enquiry arrived',
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Employee Count',
+				name: 'employeeCount',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1,
+				description: "Number of employees of the lead's company",
+			},
+			{
+				displayName: 'Facebook',
+				name: 'facebook',
+				type: 'string',
+				default: '',
+				placeholder: 'https://facebook.com/acme',
+			},
+			{
+				displayName: 'Industry',
+				name: 'industry',
+				type: 'string',
+				default: '',
+				placeholder: 'Real Estate',
+			},
+			{
+				displayName: 'Job Title',
+				name: 'jobTitle',
+				type: 'string',
+				default: '',
+				placeholder: 'Head of Sales',
+			},
+			{
+				displayName: 'Labels',
+				name: 'labels',
+				type: 'string',
+				default: '',
+				placeholder: 'Property Finder, Hot',
+				description: 'Comma-separated labels, or a list mapped with an expression',
+			},
+			{
+				displayName: 'LinkedIn',
+				name: 'linkedIn',
+				type: 'string',
+				default: '',
+				placeholder: 'https://linkedin.com/in/ahmed-khan',
+			},
+			{
+				displayName: 'Notes',
+				name: 'notes',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: `Anything else about the lead (at most ${CLOSINGDEALZ_MAX_NOTES} characters)`,
+			},
+			{
+				displayName: 'Phone Number',
+				name: 'phoneNumber',
+				type: 'string',
+				default: '',
+				placeholder: '+971501234567',
+			},
+			{
+				displayName: 'Twitter',
+				name: 'twitter',
+				type: 'string',
+				default: '',
+				placeholder: 'https://x.com/acme',
+			},
+			{
+				displayName: 'Website',
+				name: 'website',
+				type: 'string',
+				default: '',
+				placeholder: 'https://acme.example',
+			},
+		],
+	},
+	leadOptionsCollection(undefined, [
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: CLOSINGDEALZ_MAX_BATCH },
+			default: CLOSINGDEALZ_MAX_BATCH,
+			description: `How many leads go in one request (at most ${CLOSINGDEALZ_MAX_BATCH}). If one lead of a batch is rejected, ClosingDealz rejects the whole batch.`,
+		},
+		{
+			displayName: 'Rate Limit (Requests)',
+			name: 'rateLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: CLOSINGDEALZ_RATE_LIMIT,
+			description:
+				'Most requests sent per rate-limit window with one API key. ClosingDealz allows 100 per minute; lower it when other apps use the same key.',
+		},
+		{
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindow',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: CLOSINGDEALZ_RATE_WINDOW_SECONDS,
+			description: 'Length of the window the rate limit is counted over',
+		},
+		{
+			displayName: 'Remembered Leads',
+			name: 'historySize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			description:
+				'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
+		},
+		{
+			displayName: 'Skip Already Sent',
+			name: 'skipAlreadySent',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to skip leads this node already sent in an earlier execution (same phone, else e-mail, else company). ClosingDealz itself does not detect duplicates. Skipped items come out as duplicates.',
+		},
+		timeoutOption,
+	]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['lead'], operation: ['create'] } },
+	properties,
+);
+
+interface CreateOptions extends PhoneOptions {
+	batchSize?: number;
+	skipAlreadySent?: boolean;
+	historySize?: number;
+	rateLimit?: number;
+	rateLimitWindow?: number;
+}
+
+export interface ClosingDealzLead {
+	lead: IDataObject;
+	/** Normalised phone, lower-cased e-mail and company, for duplicate checks. */
+	phone?: string;
+	email?: string;
+	company?: string;
+}
+
+/** The fields of the lead object that say who the lead is. */
+const IDENTIFYING = ['company', 'contactPerson', 'email', 'phoneNumber'];
+
+function readLabels(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string[] | undefined {
+	if (isBlank(value)) return undefined;
+	const list = Array.isArray(value) ? value : String(value).split(',');
+	if (list.some((label) => label !== null && typeof label === 'object')) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Labels',
+			'must be text or a list of texts',
+			'Enter labels separated by commas, e.g. Property Finder, Hot.',
+		);
+	}
+	const labels = list.map((label) => String(label ?? '').trim()).filter((label) => label !== '');
+	return labels.length > 0 ? labels : undefined;
+}
+
+function readNotes(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
+	const notes = optionalText(value);
+	if (notes !== undefined && notes.length > CLOSINGDEALZ_MAX_NOTES) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Notes',
+			`is ${notes.length} characters long; ClosingDealz stores at most ${CLOSINGDEALZ_MAX_NOTES}`,
+			'Shorten the notes, e.g. with {{ $json.notes.slice(0, 6900) }}.',
+		);
+	}
+	return notes;
+}
+
+function readEmployeeCount(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): number | undefined {
+	if (isBlank(value)) return undefined;
+	const count = typeof value === 'number' ? value : Number(String(value).replace(/[\s,]/g, ''));
+	if (!Number.isInteger(count) || count < 1) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Employee Count',
+			`"${String(value)}" is not a whole number of 1 or more`,
+			'Enter a number such as 25, or remove the field.',
+		);
+	}
+	return count;
+}
+
+function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
+	if (isBlank(value)) return undefined;
+	const text = String(value).trim();
+	const time = Date.parse(text);
+	if (Number.isNaN(time)) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Date',
+			`"${text}" is not a date`,
+			'Use a date such as 2025-05-31 or 2025-05-31T14:30:00Z.',
+		);
+	}
+	return new Date(time).toISOString();
+}
+
+function readCustomJson(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	if (isBlank(value)) return {};
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			throw fieldError(
+				ctx,
+				itemIndex,
+				'Custom Fields (JSON)',
+				'is not valid JSON',
+				'Enter a JSON object such as {"isContact": true}.',
+			);
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Custom Fields (JSON)',
+			'must be a JSON object, not a list or a single value',
+			'Enter a JSON object such as {"isContact": true}.',
+		);
+	}
+	return parsed as IDataObject;
+}
+
+function readContacts(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	options: PhoneOptions,
+): IDataObject[] | undefined {
+	const rows = ((value as IDataObject | undefined)?.contact ?? []) as IDataObject[];
+	const contacts = rows.map((row, position) => {
+		const label = (field: string) => `Contacts › Contact ${position + 1} › ${field}`;
+		return compact({
+			name: optionalText(row.name),
+			lastName: optionalText(row.lastName),
+			email: isBlank(row.email) ? undefined : checkEmail(ctx, itemIndex, label('Email'), row.email),
+			phoneNumber: isBlank(row.phoneNumber)
+				? undefined
+				: checkPhone(ctx, itemIndex, label('Phone Number'), row.phoneNumber, options),
+			address: optionalText(row.address),
+			role: optionalText(row.role),
+		});
+	});
+	const filled = contacts.filter((contact) => Object.keys(contact).length > 0);
+	return filled.length > 0 ? filled : undefined;
+}
+
+/** Look a field up the way ClosingDealz binds JSON: case-insensitively. */
+function field(lead: IDataObject, name: string): unknown {
+	const key = Object.keys(lead).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+	return key === undefined ? undefined : lead[key];
+}
+
+function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
+	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+
+	const custom = readCustomJson(this, itemIndex, fields.customJson);
+	const phoneNumber = isBlank(fields.phoneNumber)
+		? undefined
+		: checkPhone(this, itemIndex, 'Phone Number', fields.phoneNumber, options);
+	const email = isBlank(fields.email)
+		? undefined
+		: checkEmail(this, itemIndex, 'Email', fields.email);
+
+	const own = compact({
+		company: optionalText(fields.company),
+		contactPerson: optionalText(fields.contactPerson),
+		jobTitle: optionalText(fields.jobTitle),
+		email,
+		phoneNumber,
+		notes: readNotes(this, itemIndex, fields.notes),
+		labels: readLabels(this, itemIndex, fields.labels),
+		industry: optionalText(fields.industry),
+		employeeCount: readEmployeeCount(this, itemIndex, fields.employeeCount),
+		website: optionalText(fields.website),
+		linkedIn: optionalText(fields.linkedIn),
+		twitter: optionalText(fields.twitter),
+		facebook: optionalText(fields.facebook),
+		address: optionalText(fields.address),
+		date: readDate(this, itemIndex, fields.date),
+		contacts: readContacts(this, itemIndex, fields.contacts, options),
+	} as IDataObject);
+
+	// Fields set in the UI win over the same field in the custom JSON, whatever its casing.
+	const lead: IDataObject = {};
+	for (const [key, value] of Object.entries(custom)) {
+		if (!Object.keys(own).some((name) => name.toLowerCase() === key.toLowerCase()))
+			lead[key] = value;
+	}
+	Object.assign(lead, own);
+
+	if (IDENTIFYING.every((name) => isBlank(field(lead, name)))) {
+		throw fieldError(
+			this,
+			itemIndex,
+			'Additional Fields',
+			'the lead has no Company, Contact Person, Email or Phone Number',
+			'Add at least one of these fields so the lead can be recognised in ClosingDealz.',
+		);
+	}
+	// Notes may also arrive through the custom JSON: the length limit holds either way.
+	const notes = field(lead, 'notes');
+	if (typeof notes === 'string') readNotes(this, itemIndex, notes);
+	checkBatchSize(this, itemIndex, options.batchSize);
+
+	const text = (value: unknown) =>
+		isBlank(value) || typeof value === 'object' ? undefined : String(value).trim();
+	return {
+		lead,
+		phone: text(field(lead, 'phoneNumber')),
+		email: text(field(lead, 'email'))?.toLowerCase(),
+		company: text(field(lead, 'company'))?.toLowerCase(),
+	};
+}
+
+/** The key a lead is remembered under by "Skip Already Sent": phone, else e-mail, else company. */
+export function sentKey(prepared: ClosingDealzLead): string | undefined {
+	if (prepared.phone) return `phone:${prepared.phone}`;
+	if (prepared.email) return `email:${prepared.email}`;
+	if (prepared.company) return `company:${prepared.company}`;
+	return undefined;
+}
+
+function checkBatchSize(ctx: IExecuteFunctions, itemIndex: number, value: unknown) {
+	if (value === undefined) return;
+	const size = Number(value);
+	if (!Number.isInteger(size) || size < 1 || size > CLOSINGDEALZ_MAX_BATCH) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Batch Size',
+			`${String(value)} is not allowed`,
+			`Use a whole number from 1 to ${CLOSINGDEALZ_MAX_BATCH}; ClosingDealz takes at most ${CLOSINGDEALZ_MAX_BATCH} leads per request.`,
+		);
+	}
+}
+
+function readOptions(ctx: IExecuteFunctions): CreateOptions {
+	return ctx.getNodeParameter('options', 0, {}) as CreateOptions;
+}
+
+/**
+ * Keys claimed in n8n's processed-items store by this execution and not yet confirmed by a
+ * successful batch. n8n's store has no "check without recording", so `skip` records every new
+ * key at once (which also keeps a parallel execution from sending the same lead) and a failed
+ * batch gives its keys back, so only leads ClosingDealz accepted stay remembered.
+ */
+const pendingKeys = new WeakMap<object, Set<string>>();
+
+function dedupeOptions(ctx: IExecuteFunctions) {
+	const historySize = readOptions(ctx).historySize;
+	return {
+		mode: 'entries' as const,
+		maxEntries: historySize && historySize > 0 ? historySize : 10000,
+	};
+}
+
+async function release(ctx: IExecuteFunctions, keys: string[]) {
+	if (keys.length === 0) return;
+	await ctx.helpers.removeProcessed(keys, 'node', dedupeOptions(ctx));
+	const pending = pendingKeys.get(ctx);
+	for (const key of keys) pending?.delete(key);
+}
+
+async function skip(
+	this: IExecuteFunctions,
+	entries: Array<BatchEntry<ClosingDealzLead>>,
+): Promise<Map<number, IDataObject>> {
+	const skipped = new Map<number, IDataObject>();
+	if (readOptions(this).skipAlreadySent !== true) return skipped;
+	const keys = [
+		...new Set(
+			entries.map((entry) => sentKey(entry.prepared)).filter((key): key is string => !!key),
+		),
+	];
+	if (keys.length === 0) return skipped;
+	const result = await this.helpers.checkProcessedAndRecord(keys, 'node', dedupeOptions(this));
+	const processed = new Set(result.processed.map(String));
+	pendingKeys.set(this, new Set(result.new.map(String)));
+	for (const entry of entries) {
+		const key = sentKey(entry.prepared);
+		if (key && processed.has(key)) {
+			skipped.set(
+				entry.itemIndex,
+				leadResult(
+					'duplicate',
+					{
+						message: `Already sent to ClosingDealz by an earlier execution of this workflow (same ${key.split(':')[0]}); not sent again`,
+					},
+					{ skippedAlreadySent: true, lead: entry.prepared.lead },
+				),
+			);
+		}
+	}
+	return skipped;
+}
+
+async function sendBatch(
+	this: IExecuteFunctions,
+	entries: Array<BatchEntry<ClosingDealzLead>>,
+): Promise<IDataObject[]> {
+	const options = readOptions(this);
+	const credentials = await this.getCredentials('closingDealzApi');
+	const limiter = closingDealzLimiter(
+		String(credentials.apiKey ?? ''),
+		options.rateLimit ?? CLOSINGDEALZ_RATE_LIMIT,
+		options.rateLimitWindow ?? CLOSINGDEALZ_RATE_WINDOW_SECONDS,
+	);
+	let accepted = false;
+	try {
+		const { statusCode, body: answer } = await closingDealzRequest.call(
+			this,
+			{
+				method: 'POST',
+				path: CLOSINGDEALZ_LEADS_PATH,
+				body: entries.map((entry) => entry.prepared.lead),
+				timeout: options.timeout,
+				// ClosingDealz has no duplicate check: a batch repeated after a timeout or a
+				// dropped connection could create every lead in it twice.
+				idempotent: false,
+				pace: limiter,
+			},
+			entries[0].itemIndex,
+		);
+		const body: IDataObject =
+			answer && typeof answer === 'object' && !Array.isArray(answer) ? answer : {};
+		if (body.succeeded !== true) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`ClosingDealz answered HTTP ${statusCode} without confirming the leads were created${
+					typeof body.message === 'string' && body.message ? `: ${body.message}` : ''
+				}; unknown whether created`,
+				{
+					itemIndex: entries[0].itemIndex,
+					description: 'Check ClosingDealz for these leads before sending them again.',
+				},
+			);
+		}
+		accepted = true;
+		return entries.map((entry) =>
+			leadResult(
+				'created',
+				{ leadId: null, message: null },
+				{
+					succeeded: true,
+					statusCode: (body.statusCode as number | undefined) ?? statusCode,
+					statusCodeDescription: (body.statusCodeDescription as string | undefined) ?? null,
+					lead: entry.prepared.lead,
+				},
+			),
+		);
+	} finally {
+		if (!accepted && readOptions(this).skipAlreadySent === true) {
+			// A batch that failed (or may not have been created) is not remembered as sent.
+			const keys = entries
+				.map((entry) => sentKey(entry.prepared))
+				.filter((key): key is string => !!key);
+			// Without "continue on fail" the run stops here: later batches are never sent either.
+			const unsent = this.continueOnFail()
+				? keys
+				: [...new Set([...keys, ...(pendingKeys.get(this) ?? [])])];
+			await release(this, unsent);
+		}
+	}
+}
+
+async function afterBatch(this: IExecuteFunctions, entries: Array<BatchEntry<ClosingDealzLead>>) {
+	const pending = pendingKeys.get(this);
+	if (!pending) return;
+	for (const entry of entries) {
+		const key = sentKey(entry.prepared);
+		if (key) pending.delete(key);
+	}
+}
+
+export const operation: BatchOperation<ClosingDealzLead> = {
+	kind: 'batch',
+	prepare,
+	// Checked for every item in prepare, before any request.
+	batchSize() {
+		return Number(readOptions(this).batchSize ?? CLOSINGDEALZ_MAX_BATCH);
+	},
+	skip,
+	sendBatch,
+	afterBatch,
+	routesDuplicates: true,
+	dedupeKeys: (prepared) =>
+		prepared.phone || prepared.email
+			? [prepared.phone && `phone:${prepared.phone}`, prepared.email && `email:${prepared.email}`]
+			: [prepared.company && `company:${prepared.company}`],
+};

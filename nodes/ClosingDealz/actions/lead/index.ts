@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as create from './create.operation';
+
+export { create };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['lead'] } },
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create leads, sent in batches of up to 100',
+				action: 'Create leads',
+			},
+		],
+		default: 'create',
+	},
+	...create.description,
+];
