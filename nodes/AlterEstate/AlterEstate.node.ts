@@ -1,0 +1,36 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { route } from '../shared/execute';
+import { duplicateOutputs } from '../shared/outputs';
+import { modules, properties } from './actions';
+import { loadOptions } from './methods';
+
+export class AlterEstate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AlterEstate',
+		name: 'alterEstate',
+		icon: { light: 'file:alterEstate.svg', dark: 'file:alterEstate.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create leads in AlterEstate with duplicates reported, and read its agents and properties',
+		defaults: { name: 'AlterEstate' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${duplicateOutputs})($parameter)}}`,
+		credentials: [{ name: 'alterEstateApi', required: true }],
+		properties,
+	};
+
+	methods = { loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route(this, modules);
+	}
+}
