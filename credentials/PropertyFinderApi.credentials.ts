@@ -1,0 +1,180 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+const DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
+const USER_AGENT = 'n8n-nodes-property-leads';
+
+function problemText(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		if (/^\s*</.test(body)) return 'the answer was a web page (probably a firewall block)';
+		try {
+			return problemText(JSON.parse(body));
+		} catch {
+			return body.trim() === '' ? undefined : body.trim().slice(0, 200);
+		}
+	}
+	if (!body || typeof body !== 'object') return undefined;
+	const problem = body as IDataObject;
+	const parts = [problem.title, problem.detail, problem.message]
+		.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+		.filter((part, index, all) => all.indexOf(part) === index);
+	const errors = Array.isArray(problem.errors)
+		? (problem.errors as IDataObject[])
+				.map((entry) => (typeof entry?.detail === 'string' ? entry.detail : undefined))
+				.filter((detail): detail is string => !!detail)
+		: [];
+	const text = [...parts, ...errors].join(': ');
+	return text === '' ? undefined : text;
+}
+
+export class PropertyFinderApi implements ICredentialType {
+	name = 'propertyFinderApi';
+
+	displayName = 'Property Finder API';
+
+	icon: Icon = {
+		light: 'file:../nodes/PropertyFinder/propertyFinder.svg',
+		dark: 'file:../nodes/PropertyFinder/propertyFinder.dark.svg',
+	};
+
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#property-finder';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Property Finder API keys have fixed scopes. Reading leads needs <b>leads:read</b>; the trigger (webhooks) needs <b>webhooks:full_access</b>.',
+			name: 'scopeNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The API key of the Enterprise API integration (from PF Expert)',
+		},
+		{
+			displayName: 'API Secret',
+			name: 'apiSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The secret shown once when the API key was created',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description: 'Change only for a staging server or the local sandbox',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	/**
+	 * Exchanges the key and secret for a 30-minute bearer token. n8n calls this only when the
+	 * stored token is empty or a request answered 401, so the token endpoint (60 requests a
+	 * minute) is hit about once per half hour whatever the number of items or pages.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${baseUrl}/v1/auth/token`,
+			body: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
+			headers: {
+				Accept: 'application/json',
+				'User-Agent': USER_AGENT,
+				'X-PF-Error-Format': 'problem-json-v2',
+			},
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		})) as { statusCode: number; body: unknown; headers?: IDataObject };
+
+		const body = response.body as IDataObject | string | undefined;
+		const token =
+			body && typeof body === 'object' && typeof body.accessToken === 'string' ? body.accessToken : undefined;
+		if (response.statusCode >= 200 && response.statusCode < 300 && token) {
+			return { accessToken: token };
+		}
+
+		const detail = problemText(body);
+		let message: string;
+		if (response.statusCode === 400 || response.statusCode === 401 || response.statusCode === 403) {
+			message = `API key and secret refused by the token endpoint (HTTP ${response.statusCode})${detail ? `: ${detail}` : ''}. Check both in the "Property Finder API" credential.`;
+		} else if (response.statusCode === 429) {
+			message = 'Too many token requests (the limit is 60 a minute); try again in a minute';
+		} else if (response.statusCode >= 200 && response.statusCode < 300) {
+			message = 'The token endpoint answered without an access token';
+		} else {
+			message = `The token request failed (HTTP ${response.statusCode})${detail ? `: ${detail}` : ''}`;
+		}
+		// Shaped like an HTTP client error so n8n and the node's transport read the status code.
+		const error = new Error(message) as Error & { response: IDataObject };
+		error.response = {
+			status: response.statusCode,
+			headers: response.headers ?? {},
+			data:
+				typeof body === 'string' && /^\s*</.test(body)
+					? body
+					: { type: 'AUTHENTICATION', detail: message },
+		};
+		throw error;
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+				'User-Agent': USER_AGENT,
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/leads',
+			method: 'GET',
+			qs: { perPage: 1 },
+			headers: { 'User-Agent': USER_AGENT },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'The API key works but lacks the leads:read scope. Create a key with leads:read in PF Expert.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Property Finder did not accept the API key and secret',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,166 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
+
+function tokenProblem(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		if (/^\s*</.test(body)) return 'the answer was a web page, not a token (check the token URL)';
+		return body.trim() === '' ? undefined : body.trim().slice(0, 200);
+	}
+	if (!body || typeof body !== 'object') return undefined;
+	const problem = body as IDataObject;
+	for (const key of ['error_description', 'message', 'error', 'title']) {
+		const value = problem[key];
+		if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	}
+	return undefined;
+}
+
+export class PropertyFinderExpertApi implements ICredentialType {
+	name = 'propertyFinderExpertApi';
+
+	displayName = 'PF Expert CRM API';
+
+	icon: Icon = {
+		light: 'file:../nodes/PropertyFinder/propertyFinder.svg',
+		dark: 'file:../nodes/PropertyFinder/propertyFinder.dark.svg',
+	};
+
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#pf-expert-crm';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The client ID of the PF Expert CRM (myCRM v2) API user',
+		},
+		{
+			displayName: 'API Secret',
+			name: 'apiSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The client secret of the PF Expert CRM API user',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api-v2.mycrm.com',
+			description: 'Change only for a staging server or the local sandbox',
+		},
+		{
+			displayName: 'Token URL',
+			name: 'tokenUrl',
+			type: 'string',
+			default: DEFAULT_TOKEN_URL,
+			description: 'Where the key and secret are exchanged for an access token. Change only for a staging server or the local sandbox.',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	/**
+	 * OAuth client credentials: the key and secret as HTTP Basic auth, answered with a bearer
+	 * token valid for 30 minutes. n8n calls this only when the stored token is empty or a
+	 * request answered 401, so one token serves every item and page of a run.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const tokenUrl = String(credentials.tokenUrl || DEFAULT_TOKEN_URL).trim();
+		const basic = Buffer.from(`${String(credentials.apiKey ?? '')}:${String(credentials.apiSecret ?? '')}`).toString(
+			'base64',
+		);
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: tokenUrl,
+			body: { scope: 'openid', grant_type: 'client_credentials' },
+			headers: {
+				Accept: 'application/json',
+				'Content-Type': 'application/json',
+				Authorization: `Basic ${basic}`,
+			},
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		})) as { statusCode: number; body: unknown; headers?: IDataObject };
+
+		const body = response.body as IDataObject | string | undefined;
+		const token =
+			body && typeof body === 'object' && typeof body.access_token === 'string' && body.access_token !== ''
+				? body.access_token
+				: undefined;
+		if (response.statusCode >= 200 && response.statusCode < 300 && token) {
+			return { accessToken: token };
+		}
+
+		const detail = tokenProblem(body);
+		const status = response.statusCode;
+		let reason: string;
+		if ([400, 401, 403].includes(status)) {
+			reason = `the API key and secret were refused (HTTP ${status})${detail ? `: ${detail}` : ''}. Check both in the PF Expert CRM API credential`;
+		} else if (status === 429) {
+			reason = 'token requests are being rate limited (HTTP 429); try again in a minute';
+		} else if (status >= 200 && status < 300) {
+			reason = 'the token answer held no access token; check the token URL in the credential';
+		} else {
+			reason = `the token request failed (HTTP ${status})${detail ? `: ${detail}` : ''}`;
+		}
+		// Shaped like an HTTP client error, under `cause`: the node's transport reads the status
+		// (429 and 503 are retried), and n8n does not ask for a second token with the same
+		// refused key and secret (it would on a top-level 401).
+		const error = new Error(`PF Expert CRM: ${reason}`) as Error & { cause: IDataObject };
+		error.cause = {
+			response: { status, headers: response.headers ?? {}, data: { message: reason } },
+		};
+		throw error;
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/leads',
+			method: 'GET',
+			qs: { per_page: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'The API user works but lacks the lead.read right in PF Expert CRM',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'PF Expert CRM did not accept the API key and secret' },
+			},
+		],
+	};
+}

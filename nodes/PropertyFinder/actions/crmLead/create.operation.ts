@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ItemOperation } from '../../../shared/execute';
+import type { PhoneOptions } from '../../../shared/leads';
+import { leadOptionsCollection, leadResult, onDuplicateProperty, timeoutOption } from '../../../shared/leads';
+import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
+import { buildLeadBody } from './body';
+import { expandDataOption, mainLeadFields, optionalLeadFields } from './fields';
+
+const checkExistingOption: INodeProperties = {
+	displayName: 'Check for Existing Lead',
+	name: 'checkExisting',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to look the mobile up in PF Expert CRM first and report a lead that already has it as a duplicate instead of creating a second one',
+};
+
+const properties: INodeProperties[] = [
+	...mainLeadFields(true),
+	onDuplicateProperty('PF Expert CRM'),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: optionalLeadFields,
+	},
+	leadOptionsCollection(undefined, [checkExistingOption, expandDataOption, timeoutOption]),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['crmLead'], operation: ['create'] } },
+	properties,
+);
+
+interface CreateOptions extends PhoneOptions {
+	checkExisting?: boolean;
+	expandData?: boolean;
+}
+
+interface PreparedCreate {
+	body: IDataObject;
+	mobile: string;
+	options: CreateOptions;
+}
+
+const TOP_LEVEL = [
+	'title',
+	'firstName',
+	'lastName',
+	'mobile',
+	'category',
+	'country',
+	'status',
+	'source',
+	'sourceChannel',
+	'financial',
+	'preference',
+];
+
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedCreate {
+	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input: IDataObject = { ...additional };
+	for (const name of TOP_LEVEL) input[name] = this.getNodeParameter(name, itemIndex, '') as IDataObject[string];
+	const body = buildLeadBody(this, itemIndex, input, options, true);
+	return { body, mobile: body.mobile as string, options };
+}
+
+async function send(this: IExecuteFunctions, lead: PreparedCreate, itemIndex: number) {
+	if (lead.options.checkExisting !== false) {
+		const { body } = await expertRequest.call(
+			this,
+			{
+				method: 'GET',
+				path: '/leads',
+				qs: { 'filters[mobile]': lead.mobile, page: 1, per_page: 1 },
+				timeout: lead.options.timeout,
+				idempotent: true,
+			},
+			itemIndex,
+		);
+		const existing = Array.isArray(body?.leads) ? (body.leads as IDataObject[])[0] : undefined;
+		if (existing && existing.id !== undefined) {
+			return leadResult(
+				'duplicate',
+				{
+					existingLeadId: existing.id,
+					message: `A lead with mobile ${lead.mobile} already exists in PF Expert CRM (lead ${String(existing.id)}); not created again.`,
+				},
+				{ existingLead: existing },
+			);
+		}
+	}
+	const { statusCode, headers, body } = await expertRequest.call(
+		this,
+		{
+			method: 'POST',
+			path: '/leads',
+			body: { lead: lead.body },
+			expand: lead.options.expandData,
+			timeout: lead.options.timeout,
+			// The API has no idempotency key: a repeated create would make a second lead.
+			idempotent: false,
+		},
+		itemIndex,
+	);
+	const created = unwrapLead(body);
+	return leadResult(
+		'created',
+		{ leadId: created.id, message: null },
+		withWarning({ ...created, statusCode }, apiWarning(headers)),
+	);
+}
+
+export const operation: ItemOperation<PreparedCreate> = {
+	prepare,
+	send,
+	routesDuplicates: true,
+	dedupeKeys: (lead) => [lead.mobile],
+};

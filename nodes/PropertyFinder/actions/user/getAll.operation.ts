@@ -1,0 +1,109 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ItemOperation } from '../../../shared/execute';
+import { fieldError } from '../../../shared/execute';
+import { limitProperty, requestTimeoutOption, returnAllProperty } from '../../shared/options';
+import { listValue, pfPaginate } from '../../transport/enterprise';
+
+const properties: INodeProperties[] = [
+	returnAllProperty,
+	limitProperty,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Emails',
+				name: 'email',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. name@email.com',
+				description: 'Comma-separated login e-mails of the users',
+			},
+			{
+				displayName: 'Public Profile IDs',
+				name: 'publicProfileId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1001, 1002',
+				description: 'Comma-separated public profile IDs (a lead\'s agent is its public profile ID)',
+			},
+			{
+				displayName: 'Search',
+				name: 'search',
+				type: 'string',
+				default: '',
+				description: 'Free-text search on name and e-mail',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'active',
+				options: [
+					{ name: 'Active', value: 'active' },
+					{ name: 'Inactive', value: 'inactive' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [requestTimeoutOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['getAll'] } },
+	properties,
+);
+
+interface UserSearch {
+	qs: IDataObject;
+	limit?: number;
+	timeout?: number;
+}
+
+function prepare(this: IExecuteFunctions, itemIndex: number): UserSearch {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
+	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+		throw fieldError(this, itemIndex, 'Limit', `${String(limit)} is not a whole number of at least 1`, 'Enter 1 or more, or switch on "Return All".');
+	}
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	const profiles = listValue(filters.publicProfileId);
+	const bad = profiles.find((id) => !/^\d+$/.test(id));
+	if (bad !== undefined) {
+		throw fieldError(this, itemIndex, 'Public Profile IDs', `"${bad}" is not a public profile ID`, 'Use whole numbers such as 1001, separated by commas.');
+	}
+	if (profiles.length > 0) qs.publicProfileId = profiles.join(',');
+	const emails = listValue(filters.email);
+	const badEmail = emails.find((email) => !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email));
+	if (badEmail !== undefined) {
+		throw fieldError(this, itemIndex, 'Emails', `"${badEmail}" is not a valid e-mail address`, 'Use the form name@example.com; separate several with commas.');
+	}
+	if (emails.length > 0) qs.email = emails.join(',');
+	if (typeof filters.status === 'string' && filters.status !== '') qs.status = filters.status;
+	if (typeof filters.search === 'string' && filters.search.trim() !== '') qs.search = filters.search.trim();
+	return { qs, limit, timeout: typeof options.timeout === 'number' ? options.timeout : undefined };
+}
+
+async function send(this: IExecuteFunctions, search: UserSearch, itemIndex: number): Promise<IDataObject[]> {
+	return await pfPaginate.call(this, '/v1/users', search.qs, {
+		limit: search.limit,
+		itemIndex,
+		timeout: search.timeout,
+	});
+}
+
+export const operation: ItemOperation<UserSearch> = { prepare, send };
