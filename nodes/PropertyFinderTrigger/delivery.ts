@@ -1,0 +1,124 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
+
+/**
+ * Pure pieces of webhook delivery handling: the signature check Property Finder's deliveries
+ * carry, the per-subscription secret, and a bounded memory of delivered event ids (deliveries
+ * are at-least-once, retried, concurrent and unordered).
+ */
+
+/** Property Finder accepts secrets of at most 32 characters; 16 random bytes as hex are 32. */
+export const SECRET_LENGTH = 32;
+
+export function newWebhookSecret(): string {
+	return randomBytes(SECRET_LENGTH / 2).toString('hex');
+}
+
+/** Lower-case hex HMAC-SHA256 of the raw body: what the `X-Signature` header must hold. */
+export function signBody(rawBody: string | Buffer, secret: string): string {
+	return createHmac('sha256', secret).update(rawBody).digest('hex');
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+
+export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';
+
+/**
+ * Compare the delivered signature with our own in constant time. Anything that is not exactly
+ * one 64-digit hex string counts as malformed; both sides are 32 bytes before the comparison,
+ * so `timingSafeEqual` never sees buffers of different length.
+ */
+export function checkSignature(
+	rawBody: string | Buffer,
+	header: unknown,
+	secret: string,
+): SignatureCheck {
+	if (header === undefined || header === null || header === '') return 'missing';
+	if (typeof header !== 'string') return 'malformed';
+	const given = header.trim();
+	if (!HEX_SHA256.test(given)) return 'malformed';
+	const expected = createHmac('sha256', secret).update(rawBody).digest();
+	return timingSafeEqual(expected, Buffer.from(given, 'hex')) ? 'valid' : 'mismatch';
+}
+
+/** Delivered event ids, oldest first, as `[id, receivedAtMs]`: plain JSON for static data. */
+export type RecentEvents = Array<[string, number]>;
+
+export interface DedupeWindow {
+	/** Most ids remembered. */
+	maxEntries: number;
+	/** Ids older than this are forgotten. */
+	maxAgeMs: number;
+}
+
+export const DEFAULT_DEDUPE_WINDOW: DedupeWindow = { maxEntries: 1000, maxAgeMs: 24 * 60 * 60 * 1000 };
+
+/** Drop entries that fell out of the window (too old, or beyond the size bound). */
+export function pruneRecent(recent: RecentEvents, now: number, window = DEFAULT_DEDUPE_WINDOW): RecentEvents {
+	const fresh = recent.filter(([, at]) => now - at < window.maxAgeMs && at <= now + window.maxAgeMs);
+	return fresh.length > window.maxEntries ? fresh.slice(fresh.length - window.maxEntries) : fresh;
+}
+
+/**
+ * Record delivery keys; answers false when any of them was already seen inside the window
+ * (the delivery is a repeat), true when the delivery is new. Returns the pruned list to store.
+ */
+export function rememberDelivery(
+	recent: RecentEvents,
+	keys: string[],
+	now: number,
+	window = DEFAULT_DEDUPE_WINDOW,
+): { isNew: boolean; recent: RecentEvents } {
+	const pruned = pruneRecent(recent, now, window);
+	const known = new Set(pruned.map(([id]) => id));
+	if (keys.some((key) => known.has(key))) return { isNew: false, recent: pruned };
+	const next: RecentEvents = [...pruned, ...keys.map((key): [string, number] => [key, now])];
+	return { isNew: true, recent: pruneRecent(next, now, window) };
+}
+
+/** Read the stored list defensively: static data may hold anything after an upgrade. */
+export function readRecent(value: unknown): RecentEvents {
+	if (!Array.isArray(value)) return [];
+	return value.filter(
+		(entry): entry is [string, number] =>
+			Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number',
+	);
+}
+
+const PRIVATE_HOST = [
+	/^localhost$/i,
+	/\.localhost$/i,
+	/\.local$/i,
+	/\.internal$/i,
+	/^127\./,
+	/^10\./,
+	/^192\.168\./,
+	/^172\.(1[6-9]|2\d|3[01])\./,
+	/^169\.254\./,
+	/^0\./,
+	/^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+	/^\[?::1\]?$/,
+	/^\[?f[cd][0-9a-f]{2}:/i,
+	/^\[?fe80:/i,
+];
+
+/**
+ * Why Property Finder could not deliver to this URL, or undefined when it can: it must be
+ * HTTPS and reachable from the internet.
+ */
+export function callbackUrlProblem(url: string | undefined): string | undefined {
+	if (!url) return 'n8n did not provide a webhook URL for this node';
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `"${url}" is not a valid URL`;
+	}
+	if (parsed.protocol !== 'https:') {
+		return `Property Finder only delivers to HTTPS URLs, and this workflow's webhook URL is ${url}`;
+	}
+	const host = parsed.hostname;
+	if (host === '' || PRIVATE_HOST.some((pattern) => pattern.test(host))) {
+		return `Property Finder cannot reach ${url}: "${host}" is not a public address`;
+	}
+	return undefined;
+}

@@ -1,0 +1,354 @@
+/**
+ * The webhook trigger through n8n-core's HookContext (subscription lifecycle) and
+ * WebhookContext (deliveries served over HTTP like n8n's webhook endpoint), against the
+ * Property Finder simulator and its webhook routes and delivery driver.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { TriggerHarness } from '../harness/triggers';
+import type { WebhookServer } from '../harness/triggers';
+import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderWebhooks, deliver, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+
+const API_KEY = 'pf-test-key-W3bh00k';
+const API_SECRET = 'pf-test-secret-Q9x';
+const PUBLIC_BASE = 'https://n8n.example.com/webhook';
+
+let sim: PropertyFinderSimulator;
+let hooks: PropertyFinderWebhooks;
+let workflowSeq = 0;
+
+type HarnessOptions = Partial<ConstructorParameters<typeof TriggerHarness>[0]>;
+
+function harness(parameters: IDataObject = {}, extra: HarnessOptions = {}) {
+	return new TriggerHarness({
+		type: 'propertyFinderTrigger',
+		parameters: { events: ['lead.created', 'lead.assigned'], simplify: true, options: {}, ...parameters },
+		credentials: { propertyFinderApi: { apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: sim.url } },
+		workflowId: `hook-${++workflowSeq}`,
+		webhookBaseUrl: PUBLIC_BASE,
+		...extra,
+	});
+}
+
+function ourSubscriptions(h: TriggerHarness) {
+	return hooks.subscriptions.filter((subscription) => subscription.url === h.webhookUrl());
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error & IDataObject> {
+	return (await promise.then(
+		() => {
+			throw new Error('expected a failure');
+		},
+		(error: unknown) => error,
+	)) as Error & IDataObject;
+}
+
+beforeEach(async () => {
+	sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
+	hooks = new PropertyFinderWebhooks(sim);
+	await sim.start();
+});
+
+afterEach(async () => {
+	await sim.stop();
+});
+
+describe('subscription lifecycle', () => {
+	it('creates one subscription per event with a fresh secret, finds it again, and deletes exactly those', async () => {
+		const h = harness();
+		const url = h.webhookUrl();
+		expect(url).toMatch(/^https:\/\/n8n\.example\.com\/webhook\//);
+
+		expect(await h.checkExists()).toBe(false);
+		expect(await h.create()).toBe(true);
+		const data = h.nodeStaticData();
+		expect(hooks.subscriptions.map((s) => [s.eventType, s.url])).toEqual([
+			['lead.created', url],
+			['lead.assigned', url],
+		]);
+		expect(data.secret).toMatch(/^[0-9a-f]{32}$/);
+		expect(hooks.subscriptions.every((s) => s.secret === data.secret)).toBe(true);
+		expect(data.subscriptions).toEqual({
+			'lead.created': hooks.subscriptions[0].id,
+			'lead.assigned': hooks.subscriptions[1].id,
+		});
+		expect(hooks.subscriptions[0].id).toMatch(/^lead\.created_[0-9a-f-]{36}$/);
+
+		// Someone else's subscription is left alone.
+		hooks.subscriptions.push({ id: 'lead.created_other', eventType: 'lead.created', url: 'https://crm.example.org/hook', createdAt: '2026-01-01T00:00:00Z' });
+		sim.resetLog();
+		expect(await h.checkExists()).toBe(true);
+		expect(sim.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+
+		const stored = Object.values(data.subscriptions as IDataObject);
+		expect(await h.delete()).toBe(true);
+		expect(sim.calls('DELETE', /^\/v1\/webhooks\//).map((r) => decodeURIComponent(r.path.split('/').pop()!))).toEqual(stored);
+		expect(hooks.subscriptions.map((s) => s.id)).toEqual(['lead.created_other']);
+		expect(h.nodeStaticData()).toEqual({});
+	});
+
+	it('re-activation after the secret was lost replaces the subscriptions instead of adding a second set', async () => {
+		const h = harness();
+		await h.activate();
+		const firstSecret = h.nodeStaticData().secret;
+		h.restart({});
+		expect(await h.checkExists()).toBe(false);
+		expect(ourSubscriptions(h)).toHaveLength(0);
+		await h.create();
+		expect(ourSubscriptions(h)).toHaveLength(2);
+		expect(h.nodeStaticData().secret).not.toBe(firstSecret);
+
+		// Activating again with the state in place changes nothing.
+		sim.resetLog();
+		await h.activate();
+		expect(sim.calls('POST', '/v1/webhooks')).toHaveLength(0);
+		expect(ourSubscriptions(h)).toHaveLength(2);
+	});
+
+	it('a 409 on create removes the subscription left behind and subscribes again', async () => {
+		const h = harness({ events: ['lead.assigned'] });
+		hooks.subscriptions.push({ id: 'lead.assigned_leftover', eventType: 'lead.assigned', url: h.webhookUrl(), secret: 'old', createdAt: '2026-01-01T00:00:00Z' });
+		await h.create();
+		expect(sim.calls('POST', '/v1/webhooks').map((r) => r.status)).toEqual([409, 201]);
+		expect(sim.calls('DELETE', '/v1/webhooks/lead.assigned_leftover')).toHaveLength(1);
+		expect(ourSubscriptions(h)).toHaveLength(1);
+		expect(ourSubscriptions(h)[0].secret).toBe(h.nodeStaticData().secret);
+	});
+
+	it('changing the events re-subscribes on the next activation', async () => {
+		const first = harness();
+		await first.activate();
+		const changed = harness({ events: ['lead.updated'] }, { workflowId: first.workflow.id, staticData: first.saved() });
+		await changed.activate();
+		expect(ourSubscriptions(changed).map((s) => s.eventType)).toEqual(['lead.updated']);
+		expect(changed.nodeStaticData().subscriptions).toEqual({ 'lead.updated': ourSubscriptions(changed)[0].id });
+	});
+
+	it('a subscription already gone counts as deleted', async () => {
+		const h = harness();
+		await h.activate();
+		hooks.subscriptions.splice(0, 1);
+		expect(await h.delete()).toBe(true);
+		expect(sim.calls('DELETE', /^\/v1\/webhooks\//).map((r) => r.status)).toEqual([404, 204]);
+		expect(hooks.subscriptions).toHaveLength(0);
+	});
+
+	it('a failed delete keeps what is still subscribed and reports the error', async () => {
+		const h = harness();
+		await h.activate();
+		sim.fault({ kind: 'status', status: 403, body: { type: 'AUTHORIZATION', title: 'Forbidden', detail: 'Insufficient permissions' } }, { match: (req) => req.method === 'DELETE' });
+		const error = await failure(h.delete());
+		expect(error.message).toMatch(/Insufficient permissions/);
+		expect(Object.values(h.nodeStaticData().subscriptions as IDataObject)).toEqual([hooks.subscriptions[0].id]);
+		expect(await h.delete()).toBe(true);
+		expect(hooks.subscriptions).toHaveLength(0);
+	});
+
+	it('a failure half-way through create leaves no subscription behind', async () => {
+		const h = harness();
+		sim.fault({ kind: 'status', status: 500 }, { match: (req) => req.method === 'POST' && (req.body as IDataObject)?.eventId === 'lead.assigned' });
+		const error = await failure(h.create());
+		expect(error.message).toMatch(/Property Finder/);
+		// The create was not repeated after the 500 (it might have been carried out).
+		expect(sim.calls('POST', '/v1/webhooks')).toHaveLength(2);
+		expect(hooks.subscriptions).toHaveLength(0);
+		expect(h.nodeStaticData().secret).toBeUndefined();
+	});
+
+	it('a key without webhooks:full_access fails activation with the scope named, and no secret shown', async () => {
+		sim.scopes.delete('webhooks:full_access');
+		const h = harness();
+		const error = await failure(h.activate());
+		expect(`${error.message} ${String(error.description)}`).toMatch(/webhooks:full_access/);
+		expect(JSON.stringify(error) + error.message).not.toContain(API_SECRET);
+		expect(JSON.stringify(error) + error.message).not.toContain(API_KEY);
+	});
+
+	it.each([
+		['http://n8n.example.com/webhook', /HTTPS/],
+		['https://localhost:5678/webhook', /not a public address/],
+		['https://192.168.1.10/webhook', /not a public address/],
+	])('refuses to subscribe %s unless allowed', async (base, problem) => {
+		const h = harness({}, { webhookBaseUrl: base });
+		const error = await failure(h.create());
+		expect(error.message).toMatch(problem);
+		expect(String(error.description)).toMatch(/Allow HTTP or Local Callback URL/);
+		expect(sim.calls('POST', '/v1/webhooks')).toHaveLength(0);
+
+		const allowed = harness({ options: { allowHttpCallback: true } }, { webhookBaseUrl: base });
+		await allowed.activate();
+		expect(ourSubscriptions(allowed)).toHaveLength(2);
+	});
+
+	it('refuses an empty event selection', async () => {
+		const error = await failure(harness({ events: [] }).create());
+		expect(error.message).toMatch(/at least one event/);
+		expect(sim.requests).toHaveLength(0);
+	});
+});
+
+describe('deliveries', () => {
+	let h: TriggerHarness;
+	let server: WebhookServer;
+	let secret: string;
+
+	async function setUp(parameters: IDataObject = {}) {
+		h = harness(parameters);
+		await h.activate();
+		secret = String(h.nodeStaticData().secret);
+		server = await h.serve();
+	}
+
+	afterEach(async () => {
+		await server?.stop();
+	});
+
+	it('a signed delivery answers 200 and emits the simplified lead with the event id and type', async () => {
+		await setUp();
+		const lead = sim.addLead({ channel: 'whatsapp' });
+		const event = leadEvent('lead.created', lead);
+		const [answer] = await deliver(server.url, event, { secret });
+		expect(answer.status).toBe(200);
+		expect(server.runs).toHaveLength(1);
+		expect(server.items[0].json).toMatchObject({
+			id: lead.id,
+			name: lead.sender.name,
+			channel: 'whatsapp',
+			eventId: event.id,
+			eventType: 'lead.created',
+			listingReference: lead.listing!.reference,
+		});
+	});
+
+	it('the simulator delivers to every subscription with its own secret', async () => {
+		await setUp();
+		const lead = sim.addLead();
+		const results = await hooks.dispatch(leadEvent('lead.assigned', lead), { urlFor: () => server.url });
+		expect(results.map((r) => r.status)).toEqual([200]);
+		expect(server.items.map((item) => item.json.id)).toEqual([lead.id]);
+	});
+
+	it('with Simplify off the delivery is emitted unchanged', async () => {
+		await setUp({ simplify: false });
+		const event = leadEvent('lead.created', sim.addLead());
+		await deliver(server.url, event, { secret });
+		expect(server.items[0].json).toEqual(JSON.parse(JSON.stringify(event)));
+	});
+
+	it.each([
+		['forged', { signature: 'ab'.repeat(32) }],
+		['missing', { signature: null }],
+		['malformed', { signature: 'sha256=1234' }],
+		['signed with a wrong secret', { secret: 'another-secret-0000000000000000' }],
+	])('a %s signature gets 401 and starts nothing', async (_, options) => {
+		await setUp();
+		const [answer] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), options);
+		expect(answer.status).toBe(401);
+		expect(answer.body).toContain('Invalid signature');
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('an altered body gets 401', async () => {
+		await setUp();
+		const event = leadEvent('lead.created', sim.addLead());
+		const original = JSON.stringify(event);
+		const altered = original.replace(String(event.payload.id), 'email_lead_999999');
+		const [answer] = await deliver(server.url, event, { rawBody: altered, signature: signPayload(original, secret) });
+		expect(answer.status).toBe(401);
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it.each([
+		['malformed JSON', '{"id": "x", "type": "lead.created"'],
+		['a JSON list', '[1,2,3]'],
+		['an event without id', '{"type":"lead.created","payload":{}}'],
+	])('%s, correctly signed, gets 400 and starts nothing', async (_, raw) => {
+		await setUp();
+		const [answer] = await deliver(server.url, leadEvent('lead.created', {}), { rawBody: raw, secret });
+		expect(answer.status).toBe(400);
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('an event type that is not selected is acknowledged and dropped', async () => {
+		await setUp();
+		const [answer] = await deliver(server.url, leadEvent('lead.updated', sim.addLead()), { secret });
+		expect(answer.status).toBe(200);
+		expect(answer.body).toContain('not selected');
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('repeated deliveries of one event start the workflow once', async () => {
+		await setUp();
+		const event = leadEvent('lead.created', sim.addLead());
+		const answers = await deliver(server.url, event, { secret, repeat: 4 });
+		expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+		expect(server.runs).toHaveLength(1);
+	});
+
+	it('concurrent, repeated, out-of-order deliveries: each event once', async () => {
+		await setUp({ events: ['lead.created', 'lead.assigned', 'lead.updated'] });
+		// Requests overlap between loading and saving the static data, as in n8n.
+		server.saveDelayMs = 25;
+		const events = Array.from({ length: 25 }, () => leadEvent('lead.updated', sim.addLead()));
+		const answers = await deliver(server.url, events, { secret, repeat: 3, concurrency: 12, shuffle: true, seed: 7 });
+		expect(answers).toHaveLength(75);
+		expect(answers.every((a) => a.status === 200)).toBe(true);
+		const emitted = server.items.map((item) => String(item.json.eventId));
+		expect(emitted.sort()).toEqual(events.map((e) => e.id).sort());
+	});
+
+	it('a lead that sends Lead Created and Lead Assigned starts the workflow once; updates still pass', async () => {
+		await setUp({ events: ['lead.created', 'lead.assigned', 'lead.updated'] });
+		const lead = sim.addLead();
+		const [created, assigned] = hooks.leadEvents(lead, ['lead.created', 'lead.assigned']);
+		await deliver(server.url, [assigned, created], { secret });
+		await deliver(server.url, leadEvent('lead.updated', lead), { secret });
+		expect(server.items.map((item) => item.json.eventType)).toEqual(['lead.assigned', 'lead.updated']);
+	});
+
+	it('with "Emit Each Lead Once" off, both events of a lead pass', async () => {
+		await setUp({ options: { emitEachLeadOnce: false } });
+		const lead = sim.addLead();
+		await deliver(server.url, hooks.leadEvents(lead), { secret });
+		expect(server.items.map((item) => item.json.eventType)).toEqual(['lead.created', 'lead.assigned']);
+	});
+
+	it('a repeat is recognised after a restart from the saved static data', async () => {
+		await setUp();
+		const event = leadEvent('lead.created', sim.addLead());
+		await deliver(server.url, event, { secret });
+		expect(h.nodeStaticData().recentEvents).toEqual([[`event:${event.id}`, expect.any(Number)], [`lead:${event.entity.id}`, expect.any(Number)]]);
+		await server.stop();
+		// A new n8n process: fresh modules (no in-process memory), only the saved static data.
+		let restarted: TriggerHarness | undefined;
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const fresh = require('../harness/triggers') as typeof import('../harness/triggers');
+			restarted = new fresh.TriggerHarness({ ...h.options, staticData: h.saved() });
+		});
+		server = await restarted!.serve();
+		const [again] = await deliver(server.url, event, { secret });
+		expect(again.body).toContain('duplicate');
+		const [other] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+		expect(other.body).toContain('Workflow was started');
+		expect(server.runs).toHaveLength(1);
+		expect(JSON.stringify(restarted!.saved()).length).toBeLessThan(100_000);
+	});
+
+	it('deliveries after deactivation are refused', async () => {
+		await setUp();
+		await h.delete();
+		const [answer] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+		expect(answer.status).toBe(401);
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('no output or answer contains the API key, secret or signing secret', async () => {
+		await setUp({ simplify: false });
+		await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+		await deliver(server.url, leadEvent('lead.created', sim.addLead()), { signature: 'ab'.repeat(32) });
+		const text = JSON.stringify(server.runs) + JSON.stringify(server.answers);
+		for (const value of [API_KEY, API_SECRET, secret]) expect(text).not.toContain(value);
+	});
+});

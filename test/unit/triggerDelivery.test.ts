@@ -1,0 +1,110 @@
+import { createHmac } from 'node:crypto';
+
+import {
+	callbackUrlProblem,
+	checkSignature,
+	newWebhookSecret,
+	pruneRecent,
+	readRecent,
+	rememberDelivery,
+	signBody,
+} from '../../nodes/PropertyFinderTrigger/delivery';
+
+describe('webhook signature', () => {
+	const secret = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+	const body = '{"id":"3f1c","type":"lead.created","payload":{"id":"call_lead_1"}}';
+	const signature = createHmac('sha256', secret).update(body).digest('hex');
+
+	it('signs the raw body as lower-case hex HMAC-SHA256', () => {
+		expect(signBody(body, secret)).toBe(signature);
+		expect(signBody(Buffer.from(body), secret)).toBe(signature);
+		expect(signBody(body, secret)).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('accepts the right signature, also with surrounding spaces or upper case', () => {
+		expect(checkSignature(body, signature, secret)).toBe('valid');
+		expect(checkSignature(Buffer.from(body), ` ${signature.toUpperCase()} `, secret)).toBe('valid');
+	});
+
+	it('rejects missing, malformed and forged signatures', () => {
+		expect(checkSignature(body, undefined, secret)).toBe('missing');
+		expect(checkSignature(body, '', secret)).toBe('missing');
+		expect(checkSignature(body, ['a', 'b'], secret)).toBe('malformed');
+		expect(checkSignature(body, 'sha256=' + signature, secret)).toBe('malformed');
+		expect(checkSignature(body, signature.slice(0, 63), secret)).toBe('malformed');
+		expect(checkSignature(body, signature + '00', secret)).toBe('malformed');
+		expect(checkSignature(body, 'z'.repeat(64), secret)).toBe('malformed');
+		expect(checkSignature(body, signature, 'another-secret')).toBe('mismatch');
+		expect(checkSignature(body.replace('call_lead_1', 'call_lead_2'), signature, secret)).toBe('mismatch');
+	});
+
+	it('makes fresh 32-character secrets', () => {
+		const first = newWebhookSecret();
+		const second = newWebhookSecret();
+		expect(first).toMatch(/^[0-9a-f]{32}$/);
+		expect(second).not.toBe(first);
+	});
+});
+
+describe('delivery dedupe window', () => {
+	const window = { maxEntries: 3, maxAgeMs: 1000 };
+
+	it('lets a new id through once and flags repeats', () => {
+		let recent = readRecent(undefined);
+		const first = rememberDelivery(recent, ['e1'], 100, window);
+		expect(first.isNew).toBe(true);
+		recent = first.recent;
+		const again = rememberDelivery(recent, ['e1'], 200, window);
+		expect(again.isNew).toBe(false);
+		expect(again.recent).toEqual([['e1', 100]]);
+	});
+
+	it('treats a delivery as a repeat when any of its keys is known', () => {
+		const { recent } = rememberDelivery([], ['e1', 'lead:L1'], 0, window);
+		expect(rememberDelivery(recent, ['e2', 'lead:L1'], 1, window).isNew).toBe(false);
+		expect(rememberDelivery(recent, ['e3', 'lead:L2'], 1, window).isNew).toBe(true);
+	});
+
+	it('forgets ids by age and keeps at most maxEntries, newest kept', () => {
+		let recent = rememberDelivery([], ['old'], 0, window).recent;
+		expect(rememberDelivery(recent, ['old'], 999, window).isNew).toBe(false);
+		expect(rememberDelivery(recent, ['old'], 1000, window).isNew).toBe(true);
+		recent = [];
+		for (const [index, id] of ['a', 'b', 'c', 'd'].entries()) {
+			recent = rememberDelivery(recent, [id], index, window).recent;
+		}
+		expect(recent.map(([id]) => id)).toEqual(['b', 'c', 'd']);
+		expect(pruneRecent(recent, 3, window)).toHaveLength(3);
+	});
+
+	it('reads only well-formed entries from static data', () => {
+		expect(readRecent([['a', 1], ['b'], 'c', [2, 3], ['d', 4]])).toEqual([
+			['a', 1],
+			['d', 4],
+		]);
+		expect(readRecent({})).toEqual([]);
+	});
+});
+
+describe('callback URL check', () => {
+	it('accepts public HTTPS URLs', () => {
+		expect(callbackUrlProblem('https://n8n.example.com/webhook/abc/webhook')).toBeUndefined();
+		expect(callbackUrlProblem('https://203.0.113.10/webhook')).toBeUndefined();
+	});
+
+	it.each([
+		['http://n8n.example.com/webhook', /HTTPS/],
+		['https://localhost:5678/webhook', /not a public address/],
+		['https://127.0.0.1/webhook', /not a public address/],
+		['https://10.1.2.3/webhook', /not a public address/],
+		['https://172.20.0.5/webhook', /not a public address/],
+		['https://192.168.1.20/webhook', /not a public address/],
+		['https://169.254.1.1/webhook', /not a public address/],
+		['https://[::1]/webhook', /not a public address/],
+		['https://n8n.local/webhook', /not a public address/],
+		['not a url', /not a valid URL/],
+		[undefined, /did not provide/],
+	])('refuses %s', (url, problem) => {
+		expect(callbackUrlProblem(url)).toMatch(problem);
+	});
+});
