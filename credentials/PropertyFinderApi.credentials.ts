@@ -9,17 +9,21 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { answerText, requestToken, tokenFailure, withDetail } from '../nodes/shared/token';
+
 const DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
 const USER_AGENT = 'n8n-nodes-property-leads';
 
 function problemText(body: unknown): string | undefined {
 	if (typeof body === 'string') {
-		if (/^\s*</.test(body)) return 'the answer was a web page (probably a firewall block)';
-		try {
-			return problemText(JSON.parse(body));
-		} catch {
-			return body.trim() === '' ? undefined : body.trim().slice(0, 200);
+		if (!/^\s*</.test(body)) {
+			try {
+				return problemText(JSON.parse(body));
+			} catch {
+				// plain text
+			}
 		}
+		return answerText(body, 'the answer was a web page (probably a firewall block)');
 	}
 	if (!body || typeof body !== 'object') return undefined;
 	const problem = body as IDataObject;
@@ -96,44 +100,34 @@ export class PropertyFinderApi implements ICredentialType {
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${baseUrl}/v1/auth/token`,
-			body: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
-			headers: {
-				Accept: 'application/json',
-				'User-Agent': USER_AGENT,
-				'X-PF-Error-Format': 'problem-json-v2',
+		const answer = await requestToken(
+			this,
+			{
+				url: `${baseUrl}/v1/auth/token`,
+				body: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
+				headers: {
+					Accept: 'application/json',
+					'User-Agent': USER_AGENT,
+					'X-PF-Error-Format': 'problem-json-v2',
+				},
 			},
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
-		})) as { statusCode: number; body: unknown; headers?: IDataObject };
+			'accessToken',
+		);
+		if (answer.token) return { accessToken: answer.token };
 
-		const body = response.body as IDataObject | string | undefined;
-		const token =
-			body && typeof body === 'object' && typeof body.accessToken === 'string' ? body.accessToken : undefined;
-		if (response.statusCode >= 200 && response.statusCode < 300 && token) {
-			return { accessToken: token };
-		}
-
+		const { status, body } = answer;
 		const detail = problemText(body);
-		let message: string;
-		if (response.statusCode === 400 || response.statusCode === 401 || response.statusCode === 403) {
-			message = `API key and secret refused by the token endpoint (HTTP ${response.statusCode})${detail ? `: ${detail}` : ''}. Check both in the "Property Finder API" credential.`;
-		} else if (response.statusCode === 429) {
-			message = 'Too many token requests (the limit is 60 a minute); try again in a minute';
-		} else if (response.statusCode >= 200 && response.statusCode < 300) {
-			message = 'The token endpoint answered without an access token';
-		} else {
-			message = `The token request failed (HTTP ${response.statusCode})${detail ? `: ${detail}` : ''}`;
-		}
+		const message = {
+			refused: `${withDetail(`API key and secret refused by the token endpoint (HTTP ${status})`, detail)}. Check both in the "Property Finder API" credential.`,
+			rateLimited: 'Too many token requests (the limit is 60 a minute); try again in a minute',
+			noToken: 'The token endpoint answered without an access token',
+			failed: withDetail(`The token request failed (HTTP ${status})`, detail),
+		}[tokenFailure(status)];
 		// Shaped like an HTTP client error so n8n and the node's transport read the status code.
 		const error = new Error(message) as Error & { response: IDataObject };
 		error.response = {
-			status: response.statusCode,
-			headers: response.headers ?? {},
+			status,
+			headers: answer.headers,
 			data:
 				typeof body === 'string' && /^\s*</.test(body)
 					? body

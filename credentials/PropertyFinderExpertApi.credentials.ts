@@ -9,13 +9,12 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { answerText, requestToken, tokenFailure, withDetail } from '../nodes/shared/token';
+
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
 
 function tokenProblem(body: unknown): string | undefined {
-	if (typeof body === 'string') {
-		if (/^\s*</.test(body)) return 'the answer was a web page, not a token (check the token URL)';
-		return body.trim() === '' ? undefined : body.trim().slice(0, 200);
-	}
+	if (typeof body === 'string') return answerText(body, 'the answer was a web page, not a token (check the token URL)');
 	if (!body || typeof body !== 'object') return undefined;
 	const problem = body as IDataObject;
 	for (const key of ['error_description', 'message', 'error', 'title']) {
@@ -89,48 +88,35 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		const basic = Buffer.from(`${String(credentials.apiKey ?? '')}:${String(credentials.apiSecret ?? '')}`).toString(
 			'base64',
 		);
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: tokenUrl,
-			body: { scope: 'openid', grant_type: 'client_credentials' },
-			headers: {
-				Accept: 'application/json',
-				'Content-Type': 'application/json',
-				Authorization: `Basic ${basic}`,
+		const answer = await requestToken(
+			this,
+			{
+				url: tokenUrl,
+				body: { scope: 'openid', grant_type: 'client_credentials' },
+				headers: {
+					Accept: 'application/json',
+					'Content-Type': 'application/json',
+					Authorization: `Basic ${basic}`,
+				},
 			},
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
-		})) as { statusCode: number; body: unknown; headers?: IDataObject };
+			'access_token',
+		);
+		if (answer.token) return { accessToken: answer.token };
 
-		const body = response.body as IDataObject | string | undefined;
-		const token =
-			body && typeof body === 'object' && typeof body.access_token === 'string' && body.access_token !== ''
-				? body.access_token
-				: undefined;
-		if (response.statusCode >= 200 && response.statusCode < 300 && token) {
-			return { accessToken: token };
-		}
-
-		const detail = tokenProblem(body);
-		const status = response.statusCode;
-		let reason: string;
-		if ([400, 401, 403].includes(status)) {
-			reason = `the API key and secret were refused (HTTP ${status})${detail ? `: ${detail}` : ''}. Check both in the PF Expert CRM API credential`;
-		} else if (status === 429) {
-			reason = 'token requests are being rate limited (HTTP 429); try again in a minute';
-		} else if (status >= 200 && status < 300) {
-			reason = 'the token answer held no access token; check the token URL in the credential';
-		} else {
-			reason = `the token request failed (HTTP ${status})${detail ? `: ${detail}` : ''}`;
-		}
+		const { status } = answer;
+		const detail = tokenProblem(answer.body);
+		const reason = {
+			refused: `${withDetail(`the API key and secret were refused (HTTP ${status})`, detail)}. Check both in the PF Expert CRM API credential`,
+			rateLimited: 'token requests are being rate limited (HTTP 429); try again in a minute',
+			noToken: 'the token answer held no access token; check the token URL in the credential',
+			failed: withDetail(`the token request failed (HTTP ${status})`, detail),
+		}[tokenFailure(status)];
 		// Shaped like an HTTP client error, under `cause`: the node's transport reads the status
 		// (429 and 503 are retried), and n8n does not ask for a second token with the same
 		// refused key and secret (it would on a top-level 401).
 		const error = new Error(`PF Expert CRM: ${reason}`) as Error & { cause: IDataObject };
 		error.cause = {
-			response: { status, headers: response.headers ?? {}, data: { message: reason } },
+			response: { status, headers: answer.headers, data: { message: reason } },
 		};
 		throw error;
 	}

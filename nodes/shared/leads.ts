@@ -82,15 +82,6 @@ export const defaultCountryCodeOption: INodeProperties = {
 	description: 'Digits added in front of local numbers such as 050 123 4567 (971 is the UAE)',
 };
 
-export const timeoutOption: INodeProperties = {
-	displayName: 'Timeout (Ms)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1000 },
-	default: 30000,
-	description: 'How long to wait for an answer before giving up on a request',
-};
-
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Parallel Requests',
 	name: 'concurrency',

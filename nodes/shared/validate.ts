@@ -103,3 +103,29 @@ export function checkChoice<T extends string>(
 export function compact<T extends IDataObject>(object: T): T {
 	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
+
+/**
+ * A JSON object field: an object mapped by an expression, or its JSON text (undefined when the
+ * text is blank). `example` is a small object of the service's, shown in the fix.
+ */
+export function checkJsonObject(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	example: string,
+): IDataObject | undefined {
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return undefined;
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			throw fieldError(ctx, itemIndex, label, 'is not valid JSON', `Write an object such as ${example}, with double quotes around names and texts.`);
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw fieldError(ctx, itemIndex, label, 'must be a JSON object, not a list or a single value', `Write an object such as ${example}.`);
+	}
+	return parsed as IDataObject;
+}

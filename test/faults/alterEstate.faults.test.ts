@@ -7,19 +7,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
 import { AlterEstateSimulator } from '../simulators/alterEstate';
 
 const API_KEY = 'fault-alterestate-key-5d7b';
 const COUNT = 10_000;
-const sim = new AlterEstateSimulator(API_KEY, 'fault-alterestate-public-22c1');
-
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
+const sim = useSimulator(new AlterEstateSimulator(API_KEY, 'fault-alterestate-public-22c1'));
 
 it(
 	'accounts for every one of 10,000 leads and never stores a contact twice',

@@ -7,20 +7,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
 import { ClosingDealzSimulator } from '../simulators/closingDealz';
 
 const API_KEY = 'fault-closingdealz-key-91e2';
 const COUNT = 10_000;
 // The server's limiter stays at its real 100 requests per minute: the node must pace itself.
-const sim = new ClosingDealzSimulator(API_KEY);
-
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
+const sim = useSimulator(new ClosingDealzSimulator(API_KEY));
 
 it(
 	'accounts for every one of 10,000 leads and stores none twice',

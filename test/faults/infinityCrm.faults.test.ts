@@ -6,19 +6,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
 import { InfinitySimulator } from '../simulators/infinity';
 
 const API_KEY = 'fault-infinity-key-0c51';
 const COUNT = 10_000;
-const sim = new InfinitySimulator(API_KEY);
-
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
+const sim = useSimulator(new InfinitySimulator(API_KEY));
 
 it(
 	'accounts for every one of 10,000 leads and never creates one twice',

@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 import { Workflow } from 'n8n-workflow';
 import { LoadOptionsContext } from 'n8n-core';
 
+import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import {
 	PACKAGE,
@@ -16,14 +17,8 @@ import { AlterEstateSimulator } from '../simulators/alterEstate';
 
 const API_KEY = 'test-alterestate-key-77aa01';
 const PUBLIC_TOKEN = 'test-alterestate-aetoken-c0ffee';
-const sim = new AlterEstateSimulator(API_KEY, PUBLIC_TOKEN);
+const sim = useSimulator(new AlterEstateSimulator(API_KEY, PUBLIC_TOKEN));
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => sim.reset());
 
 function credentials(overrides: IDataObject = {}): Record<string, ICredentialDataDecryptedObject> {
@@ -37,9 +32,7 @@ function run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partia
 }
 
 function expectNoSecret(value: unknown) {
-	const text = JSON.stringify(value) ?? '';
-	expect(text).not.toContain(API_KEY);
-	expect(text).not.toContain(PUBLIC_TOKEN);
+	expectNoSecrets(value, [API_KEY, PUBLIC_TOKEN]);
 }
 
 const agents = { resource: 'agent', operation: 'getAll' };

@@ -1,19 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import { AlterEstateSimulator } from '../simulators/alterEstate';
 
 const API_KEY = 'test-alterestate-key-5d1e0b';
 const PUBLIC_TOKEN = 'test-alterestate-aetoken-93c2aa';
-const sim = new AlterEstateSimulator(API_KEY, PUBLIC_TOKEN);
+const sim = useSimulator(new AlterEstateSimulator(API_KEY, PUBLIC_TOKEN));
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => sim.reset());
 
 const LEADS_PATH = '/api/v1/leads/';
@@ -42,9 +37,7 @@ function lead(i: number, extra: IDataObject = {}): IDataObject {
 }
 
 function expectNoSecret(value: unknown) {
-	const text = JSON.stringify(value) ?? '';
-	expect(text).not.toContain(API_KEY);
-	expect(text).not.toContain(PUBLIC_TOKEN);
+	expectNoSecrets(value, [API_KEY, PUBLIC_TOKEN]);
 }
 
 describe('AlterEstate → create lead', () => {

@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions, RunNodeResult } from '../harness/n8n';
 import { packageCredentialTypes, packageNodeTypes, runNode } from '../harness/n8n';
 import { ClosingDealzSimulator } from '../simulators/closingDealz';
 
 // Generated per run: never a real key, and never a literal in the source.
 const SANDBOX_KEY = `cdz-sandbox-${randomBytes(12).toString('hex')}`;
-const sim = new ClosingDealzSimulator(SANDBOX_KEY);
+const sim = useSimulator(new ClosingDealzSimulator(SANDBOX_KEY));
 const LEADS_PATH = '/api/v1/leads';
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => {
 	sim.resetLog();
 	sim.clearFaults();
@@ -75,7 +70,7 @@ function run(
 }
 
 function expectNoSecret(value: unknown) {
-	expect(JSON.stringify(value)).not.toContain(SANDBOX_KEY);
+	expectNoSecrets(value, [SANDBOX_KEY]);
 }
 
 function expectPaired(items: INodeExecutionData[], indexes?: number[]) {

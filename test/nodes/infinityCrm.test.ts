@@ -1,18 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import { InfinitySimulator } from '../simulators/infinity';
 
 const API_KEY = 'test-infinity-key-7f3a9c';
-const sim = new InfinitySimulator(API_KEY);
+const sim = useSimulator(new InfinitySimulator(API_KEY));
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => {
 	sim.resetLog();
 	sim.clearFaults();
@@ -50,7 +45,7 @@ function run(
 }
 
 function expectNoSecret(value: unknown) {
-	expect(JSON.stringify(value)).not.toContain(API_KEY);
+	expectNoSecrets(value, [API_KEY]);
 }
 
 describe('Infinity CRM → create lead', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { TestCredentialsHelper, runNode } from '../harness/n8n';
 import { PropertyFinderSimulator } from '../simulators/propertyFinder';
@@ -14,12 +15,9 @@ const DAY = 24 * 60 * MINUTE;
 
 let credentials: Record<string, IDataObject>;
 
-beforeAll(async () => {
-	const url = await sim.start();
-	credentials = { propertyFinderApi: { apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url } };
-});
-afterAll(async () => {
-	await sim.stop();
+useSimulator(sim);
+beforeAll(() => {
+	credentials = { propertyFinderApi: { apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: sim.url } };
 });
 beforeEach(() => {
 	sim.resetLog();
@@ -54,11 +52,8 @@ function jsons(result: RunNodeResult): IDataObject[] {
 	return (result.outputs[0] ?? []).map((item) => item.json);
 }
 
-function expectNoSecrets(result: RunNodeResult) {
-	const text = JSON.stringify({ outputs: result.outputs, error: result.error, message: result.error?.message, description: (result.error as { description?: string } | undefined)?.description });
-	expect(text).not.toContain(API_KEY);
-	expect(text).not.toContain(API_SECRET);
-	for (const token of sim.tokens.keys()) expect(text).not.toContain(token);
+function expectNoSecret(result: RunNodeResult) {
+	expectNoSecrets(seenByWorkflow(result), [API_KEY, API_SECRET, ...sim.tokens.keys()]);
 }
 
 function expectPaired(items: INodeExecutionData[], expected?: number[]) {
@@ -96,7 +91,7 @@ describe('authentication and token caching', () => {
 			expect(call.headers['user-agent']).toBeTruthy();
 			expect(call.headers['x-pf-error-format']).toBe('problem-json-v2');
 		}
-		expectNoSecrets(paged);
+		expectNoSecret(paged);
 	});
 
 	test('an expired token is refreshed once, mid-run, and the run succeeds', async () => {
@@ -111,7 +106,7 @@ describe('authentication and token caching', () => {
 		expect(sim.tokenCalls).toBe(2);
 		expect(result.credentialsHelper.preAuthentications.propertyFinderApi).toBe(2);
 		expect(leadCalls().map((call) => call.status)).toEqual([200, 401, 200, 200]);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 
 	test('a token stored by an earlier execution that has expired is replaced by exactly one new one', async () => {
@@ -148,7 +143,7 @@ describe('authentication and token caching', () => {
 		expect(String(item.error)).toMatch(/rate limiting requests \(HTTP 429\).*Too many token requests/);
 		expect(sim.calls('POST', '/v1/auth/token').length).toBeGreaterThan(1);
 		expect(leadCalls()).toHaveLength(0);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 });
 
@@ -381,7 +376,7 @@ describe('lead get', () => {
 		expect(items[3].json.id).toBe(b.id);
 		// The empty id never reached the API.
 		expect(leadCalls().map((call) => call.query['id[]'])).toEqual([[a.id], ['missing_lead_1'], [b.id]]);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 });
 
@@ -456,7 +451,7 @@ describe('errors and faults', () => {
 		const result = await run(getAll());
 		expect(result.error?.message).toMatch(/Forbidden: Insufficient permissions/);
 		expect((result.error as { description?: string }).description).toMatch(/leads:read/);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 
 	test('an HTML 403 is reported as a firewall block, not a JSON error', async () => {
@@ -465,7 +460,7 @@ describe('errors and faults', () => {
 		expect(result.error?.message).toMatch(/web page instead of data \(HTTP 403\).*firewall/);
 		expect(result.error?.message).not.toMatch(/JSON/);
 		expect((result.error as { description?: string }).description).toMatch(/Property Finder's firewall blocked the request/);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 
 	test('the firewall lets requests with a User-Agent through', async () => {
@@ -532,7 +527,7 @@ describe('errors and faults', () => {
 		expect(String(items[0].json.error)).toMatch(/Bad Request: nope/);
 		expect(items[1].json.id).toBe(sim.leads[0].id);
 		expectPaired(items, [0, 1]);
-		expectNoSecrets(result);
+		expectNoSecret(result);
 	});
 });
 

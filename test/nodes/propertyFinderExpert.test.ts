@@ -1,19 +1,14 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { TestCredentialsHelper, runNode } from '../harness/n8n';
 import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
 
 const API_KEY = 'pfx-test-key-5d81c2';
 const API_SECRET = 'pfx-test-secret-a94be07';
-const sim = new PfExpertSimulator(API_KEY, API_SECRET);
+const sim = useSimulator(new PfExpertSimulator(API_KEY, API_SECRET));
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => {
 	sim.resetLog();
 	sim.clearFaults();
@@ -58,12 +53,8 @@ function apiCalls() {
 function expectNoSecret(value: unknown) {
 	// Only what a workflow sees: outputs and the error (not the test's own credential store).
 	const run = value as { outputs?: unknown; error?: unknown; credentialsHelper?: unknown };
-	const seen = run && typeof run === 'object' && run.credentialsHelper ? { outputs: run.outputs, error: run.error } : value;
-	const text = JSON.stringify(seen);
-	expect(text).not.toContain(API_KEY);
-	expect(text).not.toContain(API_SECRET);
-	expect(text).not.toContain(Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64'));
-	for (const token of sim.tokens.keys()) expect(text).not.toContain(token);
+	const seen = run && typeof run === 'object' && run.credentialsHelper ? seenByWorkflow(run) : value;
+	expectNoSecrets(seen, [API_KEY, API_SECRET, Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64'), ...sim.tokens.keys()]);
 }
 
 function expectPaired(items: INodeExecutionData[], expected: number[]) {

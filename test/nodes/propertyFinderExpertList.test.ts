@@ -1,19 +1,14 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
 
 const API_KEY = 'pfx-list-key-33e0a1';
 const API_SECRET = 'pfx-list-secret-8c27f4d';
-const sim = new PfExpertSimulator(API_KEY, API_SECRET);
+const sim = useSimulator(new PfExpertSimulator(API_KEY, API_SECRET));
 
-beforeAll(async () => {
-	await sim.start();
-});
-afterAll(async () => {
-	await sim.stop();
-});
 beforeEach(() => {
 	sim.resetLog();
 	sim.clearFaults();
@@ -45,10 +40,7 @@ const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((ite
 const apiCalls = () => sim.requests.filter((request) => request.path !== EXPERT_TOKEN_PATH);
 
 function expectNoSecret(result: { outputs: unknown; error?: unknown }) {
-	const text = JSON.stringify({ outputs: result.outputs, error: result.error });
-	expect(text).not.toContain(API_KEY);
-	expect(text).not.toContain(API_SECRET);
-	for (const token of sim.tokens.keys()) expect(text).not.toContain(token);
+	expectNoSecrets(seenByWorkflow(result), [API_KEY, API_SECRET, ...sim.tokens.keys()]);
 }
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { PagedRecords, pageSizeFor } from '../../shared/paging';
 import { normalizePhone } from '../../shared/phone';
 import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
 import { apiRequest, joinUrl, transportContext } from '../../shared/transport';
@@ -134,15 +135,13 @@ export async function pfPaginate(
 	opts: PaginateOptions,
 ): Promise<IDataObject[]> {
 	const dataKey = opts.dataKey ?? 'data';
-	const pageSize = Math.min(opts.perPage ?? PF_MAX_PER_PAGE, PF_MAX_PER_PAGE);
-	const out: IDataObject[] = [];
-	const seen = new Set<string>();
+	const out = new PagedRecords(opts.limit);
 	// The page size stays the same on every page: pages are numbered in units of it.
-	const perPage = opts.limit === undefined ? pageSize : Math.max(1, Math.min(pageSize, opts.limit));
+	const perPage = pageSizeFor(opts.limit, Math.min(opts.perPage ?? PF_MAX_PER_PAGE, PF_MAX_PER_PAGE));
 	let page: number | null = 1;
 	const maxPages = 10_000;
 	for (let fetched = 0; page !== null && fetched < maxPages; fetched++) {
-		if (opts.limit !== undefined && out.length >= opts.limit) break;
+		if (out.full) break;
 		const { body } = await pfRequest.call(
 			this,
 			{
@@ -155,15 +154,7 @@ export async function pfPaginate(
 			opts.itemIndex,
 		);
 		const records = Array.isArray(body?.[dataKey]) ? (body[dataKey] as IDataObject[]) : [];
-		for (const record of records) {
-			const id = record?.id === undefined || record.id === null ? undefined : String(record.id);
-			if (id !== undefined) {
-				if (seen.has(id)) continue;
-				seen.add(id);
-			}
-			out.push(record);
-			if (opts.limit !== undefined && out.length >= opts.limit) return out;
-		}
+		if (out.add(records)) return out.records;
 		const pagination = (body?.pagination ?? {}) as IDataObject;
 		const next = pagination.nextPage;
 		if (typeof next === 'number' && next > page) page = next;
@@ -172,7 +163,7 @@ export async function pfPaginate(
 		// A page without records ends the list even if the server still offers a next page.
 		if (records.length === 0) page = null;
 	}
-	return out;
+	return out.records;
 }
 
 /** Offset in ms of a time zone at a UTC instant, without a date library. */

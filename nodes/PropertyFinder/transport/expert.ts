@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { PagedRecords, pageSizeFor } from '../../shared/paging';
 import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
 import { apiRequest, joinUrl } from '../../shared/transport';
 
@@ -153,11 +154,9 @@ export async function expertPaginate(
 	qs: IDataObject,
 	opts: { limit?: number; itemIndex?: number; expand?: boolean; timeout?: number },
 ): Promise<ExpertPage> {
-	const leads: IDataObject[] = [];
+	const leads = new PagedRecords(opts.limit);
 	const warnings = new Set<string>();
-	const seen = new Set<string>();
-	const limit = opts.limit;
-	const perPage = limit !== undefined ? Math.max(1, Math.min(EXPERT_PAGE_SIZE, limit)) : EXPERT_PAGE_SIZE;
+	const perPage = pageSizeFor(opts.limit, EXPERT_PAGE_SIZE);
 	for (let page = 1; ; page++) {
 		const { body, headers } = await expertRequest.call(
 			this,
@@ -176,21 +175,13 @@ export async function expertPaginate(
 		const warning = apiWarning(headers);
 		if (warning) warnings.add(warning);
 		const batch = Array.isArray(body?.leads) ? (body.leads as IDataObject[]) : [];
-		for (const lead of batch) {
-			const id = lead && lead.id !== undefined && lead.id !== null ? String(lead.id) : undefined;
-			if (id !== undefined) {
-				if (seen.has(id)) continue;
-				seen.add(id);
-			}
-			leads.push(lead);
-			if (limit !== undefined && leads.length >= limit) return { leads, warnings: [...warnings] };
-		}
+		if (leads.add(batch)) return { leads: leads.records, warnings: [...warnings] };
 		const served = Number(body?.per_page) > 0 ? Number(body.per_page) : perPage;
 		const count = Number(body?.count);
 		if (batch.length === 0 || batch.length < served) break;
 		if (Number.isFinite(count) && count > 0 && page * served >= count) break;
 	}
-	return { leads, warnings: [...warnings] };
+	return { leads: leads.records, warnings: [...warnings] };
 }
 
 /** `2024-05-01T10:00:00+04:00`, a Date or a Luxon DateTime → `2024-05-01` (the API filters by day). */

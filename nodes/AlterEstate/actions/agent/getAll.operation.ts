@@ -2,11 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
 import { AGENTS_PATH, alterEstateRead } from '../../transport';
-import { readOptions, returnAllAndLimit } from '../shared';
 
-const properties: INodeProperties[] = [...returnAllAndLimit(), readOptions];
+const properties: INodeProperties[] = [...returnAllAndLimit, optionsCollection()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['getAll'] } },
@@ -28,14 +27,8 @@ export function agentList(body: unknown): IDataObject[] {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): AgentQuery {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	if (returnAll) return { timeout: options.timeout as number | undefined };
-	const limit = Number(this.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw fieldError(this, itemIndex, 'Limit', `${limit} is not a positive whole number`, 'Enter 1 or more, or switch on Return All.');
-	}
-	return { limit, timeout: options.timeout as number | undefined };
+	return { limit: readLimit(this, itemIndex), timeout: options.timeout as number | undefined };
 }
 
 async function send(this: IExecuteFunctions, query: AgentQuery, itemIndex: number) {

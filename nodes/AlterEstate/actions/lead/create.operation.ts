@@ -3,17 +3,18 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
-	timeoutOption,
 } from '../../../shared/leads';
 import {
 	checkChoice,
 	checkEmail,
+	checkJsonObject,
 	checkMoney,
 	checkPhone,
 	compact,
@@ -249,31 +250,8 @@ function checkCurrency(ctx: IExecuteFunctions, itemIndex: number, value: unknown
 }
 
 function checkCustomFields(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject | undefined {
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		if (value.trim() === '') return undefined;
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			throw fieldError(
-				ctx,
-				itemIndex,
-				'Custom Fields (JSON)',
-				'is not valid JSON',
-				'Write an object such as {"preferred_area": "Marina"}, with double quotes around names and texts.',
-			);
-		}
-	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Custom Fields (JSON)',
-			'must be a JSON object',
-			'Write an object such as {"preferred_area": "Marina"}, not a list or a single value.',
-		);
-	}
-	return Object.keys(parsed).length > 0 ? (parsed as IDataObject) : undefined;
+	const custom = checkJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"preferred_area": "Marina"}');
+	return custom && Object.keys(custom).length > 0 ? custom : undefined;
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {

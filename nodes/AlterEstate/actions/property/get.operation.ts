@@ -3,9 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection } from '../../../shared/fields';
 import { requireText } from '../../../shared/validate';
 import { alterEstateRead, propertyViewPath } from '../../transport';
-import { readOptions } from '../shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,7 +17,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'ocean-view-apartment-punta-cana-d9deml2g39',
 		description: 'The slug of the property (the last part of its page address). A full property page address works too.',
 	},
-	readOptions,
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,9 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
 import { checkChoice, checkMoney, compact, isBlank, optionalText } from '../../../shared/validate';
 import { PROPERTIES_FILTER_PATH, alterEstateRead } from '../../transport';
-import { readOptions, returnAllAndLimit } from '../shared';
 
 /** AlterEstate's listing type ids in the property filter. */
 export const PROPERTY_LISTING_TYPES = { sale: 1, rent: 2 } as const;
@@ -130,7 +130,7 @@ const filters: INodeProperties = {
 	],
 };
 
-const properties: INodeProperties[] = [...returnAllAndLimit(), filters, readOptions];
+const properties: INodeProperties[] = [...returnAllAndLimit, filters, optionsCollection()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['property'], operation: ['getAll'] } },
@@ -174,17 +174,9 @@ function range(
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const f = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-
-	let limit: number | undefined;
-	if (!returnAll) {
-		limit = Number(this.getNodeParameter('limit', itemIndex, 50));
-		if (!Number.isInteger(limit) || limit < 1) {
-			throw fieldError(this, itemIndex, 'Limit', `${limit} is not a positive whole number`, 'Enter 1 or more, or switch on Return All.');
-		}
-	}
+	const limit = readLimit(this, itemIndex);
 
 	const priceMin = isBlank(f.priceMin) ? undefined : checkMoney(this, itemIndex, 'Price Min', f.priceMin);
 	const priceMax = isBlank(f.priceMax) ? undefined : checkMoney(this, itemIndex, 'Price Max', f.priceMax);

@@ -3,14 +3,14 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
-	timeoutOption,
 } from '../../../shared/leads';
-import { checkEmail, checkPhone, compact, isBlank, optionalText } from '../../../shared/validate';
+import { checkEmail, checkJsonObject, checkPhone, compact, isBlank, optionalText } from '../../../shared/validate';
 import {
 	CLOSINGDEALZ_LEADS_PATH,
 	CLOSINGDEALZ_MAX_BATCH,
@@ -355,30 +355,7 @@ function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unknown): st
 
 function readCustomJson(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
 	if (isBlank(value)) return {};
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			throw fieldError(
-				ctx,
-				itemIndex,
-				'Custom Fields (JSON)',
-				'is not valid JSON',
-				'Enter a JSON object such as {"isContact": true}.',
-			);
-		}
-	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Custom Fields (JSON)',
-			'must be a JSON object, not a list or a single value',
-			'Enter a JSON object such as {"isContact": true}.',
-		);
-	}
-	return parsed as IDataObject;
+	return checkJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"isContact": true}') ?? {};
 }
 
 function readContacts(

@@ -3,13 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
-	timeoutOption,
 } from '../../../shared/leads';
 import {
 	checkChoice,

@@ -3,8 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdsProperty, optionsCollection, readIdList } from './fields';
+import { leadIdsProperty, readIdList } from './fields';
 
 const properties: INodeProperties[] = [
 	{

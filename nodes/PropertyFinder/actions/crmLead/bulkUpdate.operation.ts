@@ -4,8 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { checkChoice, isBlank } from '../../../shared/validate';
+import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { STATUSES, STATUS_OPTIONS, leadIdsProperty, optionsCollection, readId, readIdList } from './fields';
+import { STATUSES, STATUS_OPTIONS, leadIdsProperty, readId, readIdList } from './fields';
 
 const properties: INodeProperties[] = [
 	leadIdsProperty,

@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { leadOptionsCollection, leadResult, onDuplicateProperty, timeoutOption } from '../../../shared/leads';
+import { timeoutOption } from '../../../shared/fields';
+import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
 import { buildLeadBody } from './body';
 import { expandDataOption, mainLeadFields, optionalLeadFields } from './fields';

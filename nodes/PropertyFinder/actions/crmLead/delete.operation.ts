@@ -3,8 +3,9 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { transportContext } from '../../../shared/transport';
+import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdProperty, optionsCollection, readId } from './fields';
+import { leadIdProperty, readId } from './fields';
 
 const properties: INodeProperties[] = [leadIdProperty, optionsCollection()];
 

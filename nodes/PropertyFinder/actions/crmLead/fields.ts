@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { fieldError } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/leads';
 import { isBlank } from '../../../shared/validate';
 
 /**
@@ -114,18 +113,6 @@ export const expandDataOption: INodeProperties = {
 	default: false,
 	description: 'Whether to return the assigned user, notes and preferences in full instead of by ID (sends X-MyCRM-Expand-Data)',
 };
-
-/** An `options` collection with the request timeout plus `extra`, sorted by label. */
-export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...extra, timeoutOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
-}
 
 export const leadIdProperty: INodeProperties = {
 	displayName: 'Lead ID',

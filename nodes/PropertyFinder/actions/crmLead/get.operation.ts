@@ -2,8 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
+import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
-import { expandDataOption, leadIdProperty, optionsCollection, readId } from './fields';
+import { expandDataOption, leadIdProperty, readId } from './fields';
 
 const properties: INodeProperties[] = [leadIdProperty, optionsCollection([expandDataOption])];
 

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { checkChoice, checkMoney, isBlank } from '../../../shared/validate';
 import { expertPaginate, toExpertDate } from '../../transport/expert';
 import {
@@ -20,7 +21,6 @@ import {
 	STATUSES,
 	STATUS_OPTIONS,
 	expandDataOption,
-	optionsCollection,
 	readCount,
 	readId,
 	splitList,
@@ -49,22 +49,7 @@ const dateFilter = (displayName: string, name: string, description: string): INo
 });
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -180,11 +165,7 @@ interface PreparedGetAll {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw fieldError(this, itemIndex, 'Limit', `${String(limit)} is not a positive whole number`, 'Enter 1 or more, or switch on "Return All".');
-	}
+	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
@@ -256,7 +237,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
 		qs,
 		limit,
 		expand: options.expandData === true,
-		timeout: typeof options.timeout === 'number' ? options.timeout : undefined,
+		timeout: readTimeout(options),
 	};
 }
 

@@ -3,8 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { checkChoice, requireText } from '../../../shared/validate';
+import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { STATUSES, STATUS_OPTIONS, leadIdProperty, optionsCollection, readId } from './fields';
+import { STATUSES, STATUS_OPTIONS, leadIdProperty, readId } from './fields';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,

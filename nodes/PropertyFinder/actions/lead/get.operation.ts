@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { requireText } from '../../../shared/validate';
 import { simplifyLead, simplifyProperty } from '../../shared/lead';
 import { requestTimeoutOption } from '../../shared/options';
@@ -19,14 +20,7 @@ const properties: INodeProperties[] = [
 		description: 'The Property Finder lead ID',
 	},
 	simplifyProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [requestTimeoutOption],
-	},
+	optionsCollection([], requestTimeoutOption),
 ];
 
 export const description = updateDisplayOptions(
@@ -49,7 +43,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): LeadLookup {
 	return {
 		leadId,
 		simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
-		timeout: typeof options.timeout === 'number' ? options.timeout : undefined,
+		timeout: readTimeout(options),
 	};
 }
 

@@ -3,9 +3,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { resolveAgents } from '../../shared/agents';
 import { simplifyLead, simplifyProperty } from '../../shared/lead';
-import { limitProperty, requestTimeoutOption, returnAllProperty } from '../../shared/options';
+import { requestTimeoutOption } from '../../shared/options';
 import {
 	PF_MAX_LOOKBACK_DAYS,
 	PfDateError,
@@ -17,8 +18,7 @@ import {
 } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
-	returnAllProperty,
-	limitProperty,
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -209,13 +209,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 	simplifyProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	optionsCollection(
+		[
 			{
 				displayName: 'Resolve Agent',
 				name: 'resolveAgent',
@@ -224,9 +219,9 @@ const properties: INodeProperties[] = [
 				description:
 					"Whether to add the agent's name, email and phone to each lead (one users request per agent per run)",
 			},
-			requestTimeoutOption,
 		],
-	},
+		requestTimeoutOption,
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -246,11 +241,7 @@ interface LeadSearch {
 const DATE_LABELS = { createdAtFrom: 'Created After', createdAtTo: 'Created Before' } as const;
 
 function prepare(this: IExecuteFunctions, itemIndex: number): LeadSearch {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw fieldError(this, itemIndex, 'Limit', `${String(limit)} is not a whole number of at least 1`, 'Enter 1 or more, or switch on "Return All".');
-	}
+	const limit = readLimit(this, itemIndex);
 	const filters = { ...(this.getNodeParameter('filters', itemIndex, {}) as IDataObject) };
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeZone = this.getTimezone();
@@ -293,7 +284,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): LeadSearch {
 		limit,
 		simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		resolveAgent: options.resolveAgent === true,
-		timeout: typeof options.timeout === 'number' ? options.timeout : undefined,
+		timeout: readTimeout(options),
 		notice,
 	};
 }

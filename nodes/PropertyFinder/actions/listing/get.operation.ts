@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { requireText } from '../../../shared/validate';
 import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
@@ -17,13 +18,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. APT-DOWNTOWN-101',
 		description: "The listing's reference number (the one a lead's listing reference shows)",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	optionsCollection(
+		[
 			{
 				displayName: 'Include Unpublished',
 				name: 'includeUnpublished',
@@ -31,9 +27,9 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to also look among draft and archived listings when no published listing has this reference',
 			},
-			requestTimeoutOption,
 		],
-	},
+		requestTimeoutOption,
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -56,7 +52,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ListingLookup {
 	return {
 		reference,
 		includeUnpublished: options.includeUnpublished === true,
-		timeout: typeof options.timeout === 'number' ? options.timeout : undefined,
+		timeout: readTimeout(options),
 	};
 }
 

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { requireText } from '../../../shared/validate';
 import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
@@ -18,14 +19,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The Property Finder user ID (a number). To find the agent of a lead, use Get Many with the lead\'s public profile ID.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [requestTimeoutOption],
-	},
+	optionsCollection([], requestTimeoutOption),
 ];
 
 export const description = updateDisplayOptions(
@@ -44,7 +38,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): UserLookup {
 		throw fieldError(this, itemIndex, 'User ID', `"${userId}" is not a user ID`, 'User IDs are whole numbers such as 1234.');
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return { userId, timeout: typeof options.timeout === 'number' ? options.timeout : undefined };
+	return { userId, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, lookup: UserLookup, itemIndex: number): Promise<IDataObject> {

@@ -3,12 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
-import { limitProperty, requestTimeoutOption, returnAllProperty } from '../../shared/options';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { requestTimeoutOption } from '../../shared/options';
 import { listValue, pfPaginate } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
-	returnAllProperty,
-	limitProperty,
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -51,14 +51,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [requestTimeoutOption],
-	},
+	optionsCollection([], requestTimeoutOption),
 ];
 
 export const description = updateDisplayOptions(
@@ -73,11 +66,7 @@ interface UserSearch {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): UserSearch {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
-	if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-		throw fieldError(this, itemIndex, 'Limit', `${String(limit)} is not a whole number of at least 1`, 'Enter 1 or more, or switch on "Return All".');
-	}
+	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
@@ -95,7 +84,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): UserSearch {
 	if (emails.length > 0) qs.email = emails.join(',');
 	if (typeof filters.status === 'string' && filters.status !== '') qs.status = filters.status;
 	if (typeof filters.search === 'string' && filters.search.trim() !== '') qs.search = filters.search.trim();
-	return { qs, limit, timeout: typeof options.timeout === 'number' ? options.timeout : undefined };
+	return { qs, limit, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, search: UserSearch, itemIndex: number): Promise<IDataObject[]> {

@@ -1,0 +1,71 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { fieldError } from './execute';
+
+/**
+ * Parameters that read operations of every service share, with display options filled in by
+ * the operation (`updateDisplayOptions` copies them), and the readers that go with them.
+ */
+
+export const returnAllProperty: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitProperty: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/** Return All / Limit, as every n8n "Get Many" operation has them. */
+export const returnAllAndLimit: INodeProperties[] = [returnAllProperty, limitProperty];
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Ms)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 30000,
+	description: 'How long to wait for an answer before giving up on a request',
+};
+
+/**
+ * The `options` collection of an operation: the request timeout (`timeout`, by default the
+ * shared one) plus `extra`, sorted by label.
+ */
+export function optionsCollection(
+	extra: INodeProperties[] = [],
+	timeout: INodeProperties = timeoutOption,
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...extra, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** The `limit` of a "Get Many" operation, or undefined when Return All is on. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw fieldError(ctx, itemIndex, 'Limit', `${String(limit)} is not a positive whole number`, 'Enter 1 or more, or switch on "Return All".');
+	}
+	return limit;
+}
+
+/** The `timeout` option when it is a number; anything else leaves the transport's default. */
+export function readTimeout(options: IDataObject): number | undefined {
+	return typeof options.timeout === 'number' ? options.timeout : undefined;
+}

@@ -1,0 +1,58 @@
+import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+
+/**
+ * The token exchange of the credentials that trade a key and secret for an expirable bearer
+ * token (`preAuthentication`): the request, reading the token out of the answer, and sorting
+ * a failed answer so each credential can word its own advice.
+ */
+
+export interface TokenAnswer {
+	status: number;
+	body: unknown;
+	headers: IDataObject;
+	/** The token, when the answer is a 2xx with a non-empty text under the expected key. */
+	token?: string;
+}
+
+/** POSTs the token request. HTTP errors come back as answers, for the credential to explain. */
+export async function requestToken(
+	helper: IHttpRequestHelper,
+	request: Pick<IHttpRequestOptions, 'url' | 'body' | 'headers'>,
+	tokenKey: string,
+): Promise<TokenAnswer> {
+	const response = (await helper.helpers.httpRequest({
+		method: 'POST',
+		...request,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: 30_000,
+	})) as { statusCode: number; body: unknown; headers?: IDataObject };
+	const { statusCode: status, body } = response;
+	const value = body && typeof body === 'object' ? (body as IDataObject)[tokenKey] : undefined;
+	const token = status >= 200 && status < 300 && typeof value === 'string' && value !== '' ? value : undefined;
+	return { status, body, headers: response.headers ?? {}, token };
+}
+
+/**
+ * Why an answer held no token: the key and secret were refused (400, 401, 403), token
+ * requests are rate limited (429), a success came without a token, or anything else.
+ */
+export function tokenFailure(status: number): 'refused' | 'rateLimited' | 'noToken' | 'failed' {
+	if (status === 400 || status === 401 || status === 403) return 'refused';
+	if (status === 429) return 'rateLimited';
+	if (status >= 200 && status < 300) return 'noToken';
+	return 'failed';
+}
+
+/** `text`, followed by `: detail` when there is a detail. */
+export function withDetail(text: string, detail: string | undefined): string {
+	return detail ? `${text}: ${detail}` : text;
+}
+
+/** A text answer as a short error detail; an HTML page is described by `pageText` instead. */
+export function answerText(body: string, pageText: string): string | undefined {
+	if (/^\s*</.test(body)) return pageText;
+	const text = body.trim();
+	return text === '' ? undefined : text.slice(0, 200);
+}
