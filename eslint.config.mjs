@@ -15,6 +15,8 @@ export default [
 			'no-console': 'off',
 			// Test fixtures hold placeholder keys for the simulators, never real secrets.
 			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
+			// Simulators and tooling are not nodes: NodeApiError has no meaning there.
+			'@n8n/community-nodes/require-node-api-error': 'off',
 		},
 	},
 ];
