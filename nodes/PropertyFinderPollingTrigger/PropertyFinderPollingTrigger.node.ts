@@ -233,9 +233,14 @@ export class PropertyFinderPollingTrigger implements INodeType {
 
 		const received: IDataObject[] = [];
 		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+		// The window re-reads the overlap first; stopping before any unseen lead was read would
+		// leave the cursor where it is, and every later poll would stop at the same place.
+		const known = new Set(state.seen.map(([id]) => id));
+		let unseenRead = false;
 		let slowestPage = 0;
 		for (let page: number | null = 1; page !== null; ) {
-			if (budget !== undefined && page > 1 && Date.now() - startedAt + slowestPage > budget * BUDGET_SHARE) {
+			const overBudget = budget !== undefined && Date.now() - startedAt + slowestPage > budget * BUDGET_SHARE;
+			if (page > 1 && unseenRead && overBudget) {
 				this.logger.info(
 					`Property Finder Polling Trigger: stopping after ${received.length} leads to stay inside the poll time; the next poll continues from there`,
 				);
@@ -259,6 +264,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 			slowestPage = Math.max(slowestPage, Date.now() - pageStarted);
 			const records: IDataObject[] = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
 			received.push(...records);
+			unseenRead ||= records.some((lead) => !known.has(String(lead.id ?? '')));
 			const next: unknown = (body?.pagination as IDataObject | undefined)?.nextPage;
 			page = records.length > 0 && typeof next === 'number' && next > page ? next : null;
 		}

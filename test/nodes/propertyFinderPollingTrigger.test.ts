@@ -245,10 +245,22 @@ describe('steady state', () => {
 		await h.poll();
 		const created = Array.from({ length: 160 }, () => sim.addLead());
 		pass(MINUTE);
+		// Each page costs one (fake) second against a 1.5-second budget: a poll reads page 1,
+		// sees that another page would overrun, and leaves the rest to the next poll.
+		sim.onLeadsPage = () => pass(1000);
+		const perPoll: number[] = [];
 		const emitted: string[] = [];
-		for (let i = 0; i < 6; i++) {
-			emitted.push(...ids(await h.poll('trigger', { budgetMs: 0 })));
+		try {
+			for (let i = 0; i < 6; i++) {
+				const got = ids(await h.poll('trigger', { budgetMs: 1500 }));
+				perPoll.push(got.length);
+				emitted.push(...got);
+			}
+		} finally {
+			sim.onLeadsPage = undefined;
 		}
+		expect(perPoll[0]).toBeLessThan(created.length);
+		expect(perPoll.filter((count) => count > 0).length).toBeGreaterThan(1);
 		expect(emitted).toEqual(created.map((lead) => lead.id));
 	});
 });
