@@ -1,3 +1,4 @@
+import { globalIgnores } from 'eslint/config';
 import { config } from '@n8n/node-cli/eslint';
 
 // Node and credential code (nodes/, credentials/) keeps every rule of n8n's community-node
@@ -6,6 +7,8 @@ import { config } from '@n8n/node-cli/eslint';
 const toolingGlobs = ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 
 export default [
+	// Build output, benchmark and sandbox working folders (they hold n8n user folders).
+	globalIgnores(['dist', 'bench/out', '.sandbox', '.e2e', 'coverage']),
 	...config,
 	{
 		files: toolingGlobs,

@@ -1,18 +1,29 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { answerText, requestToken, tokenFailure, withDetail } from '../nodes/shared/token';
+import {
+	answerText,
+	requestToken,
+	tokenFailure,
+	tokenOwner,
+	tokenOwnerProperty,
+	withBearerToken,
+	withDetail,
+} from '../nodes/shared/token';
 
 const DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
 const USER_AGENT = 'n8n-nodes-property-leads';
+
+/** A cached token belongs to these values (see tokenOwner). */
+const TOKEN_OWNER_FIELDS = ['apiKey', 'apiSecret', 'baseUrl'];
 
 function problemText(body: unknown): string | undefined {
 	if (typeof body === 'string') {
@@ -91,6 +102,7 @@ export class PropertyFinderApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		tokenOwnerProperty,
 	];
 
 	/**
@@ -113,7 +125,7 @@ export class PropertyFinderApi implements ICredentialType {
 			},
 			'accessToken',
 		);
-		if (answer.token) return { accessToken: answer.token };
+		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
 
 		const { status, body } = answer;
 		const detail = problemText(body);
@@ -136,15 +148,12 @@ export class PropertyFinderApi implements ICredentialType {
 		throw error;
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-				'User-Agent': USER_AGENT,
-			},
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withBearerToken(credentials, requestOptions, TOKEN_OWNER_FIELDS, { 'User-Agent': USER_AGENT });
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,17 +1,28 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { answerText, requestToken, tokenFailure, withDetail } from '../nodes/shared/token';
+import {
+	answerText,
+	requestToken,
+	tokenFailure,
+	tokenOwner,
+	tokenOwnerProperty,
+	withBearerToken,
+	withDetail,
+} from '../nodes/shared/token';
 
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
+
+/** A cached token belongs to these values (see tokenOwner). */
+const TOKEN_OWNER_FIELDS = ['apiKey', 'apiSecret', 'baseUrl', 'tokenUrl'];
 
 function tokenProblem(body: unknown): string | undefined {
 	if (typeof body === 'string') return answerText(body, 'the answer was a web page, not a token (check the token URL)');
@@ -76,6 +87,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		tokenOwnerProperty,
 	];
 
 	/**
@@ -101,7 +113,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			},
 			'access_token',
 		);
-		if (answer.token) return { accessToken: answer.token };
+		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
 
 		const { status } = answer;
 		const detail = tokenProblem(answer.body);
@@ -121,12 +133,12 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		throw error;
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withBearerToken(credentials, requestOptions, TOKEN_OWNER_FIELDS);
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

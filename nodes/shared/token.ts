@@ -1,4 +1,11 @@
-import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /**
  * The token exchange of the credentials that trade a key and secret for an expirable bearer
@@ -55,4 +62,43 @@ export function answerText(body: string, pageText: string): string | undefined {
 	if (/^\s*</.test(body)) return pageText;
 	const text = body.trim();
 	return text === '' ? undefined : text.slice(0, 200);
+}
+
+/**
+ * Which key, secret and servers a cached token was issued for: a one-way hash kept next to
+ * the token (`tokenOwner`). n8n only asks for a new token when the stored one is empty or a
+ * request answered 401, so without this a token issued for the old key or secret went on being
+ * sent after the credential was edited, and "Test" passed with a wrong secret for up to 30
+ * minutes.
+ */
+export function tokenOwner(credentials: ICredentialDataDecryptedObject, fields: string[]): string {
+	const values = fields.map((field) => String(credentials[field] ?? '').trim());
+	return createHash('sha256').update(values.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** The hidden credential field that holds `tokenOwner` (not secret: a hash). */
+export const tokenOwnerProperty: INodeProperties = {
+	displayName: 'Token Issued For',
+	name: 'tokenOwner',
+	type: 'hidden',
+	default: '',
+};
+
+/**
+ * Sets `Authorization: Bearer <token>` when the stored token was issued for the credential's
+ * current values; otherwise sends no token, so the API answers 401 and n8n fetches a new one
+ * with the current values (and a wrong key or secret fails as it should).
+ */
+export function withBearerToken(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+	ownerFields: string[],
+	headers: Record<string, string> = {},
+): IHttpRequestOptions {
+	const current = credentials.tokenOwner === tokenOwner(credentials, ownerFields);
+	const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+	const merged: Record<string, string> = { ...((requestOptions.headers ?? {}) as Record<string, string>), ...headers };
+	if (current && token !== '') merged.Authorization = `Bearer ${token}`;
+	else delete merged.Authorization;
+	return { ...requestOptions, headers: merged };
 }
