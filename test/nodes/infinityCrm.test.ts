@@ -379,7 +379,8 @@ describe('Infinity CRM → create lead', () => {
 		const items = Array.from({ length: 20 }, (_, i) => ({ name: `L${i}`, phone: `0502000${100 + i}` }));
 		const result = await run(items, { ...mapped, options: { concurrency: 4 } });
 		expect(result.outputs[0]).toHaveLength(20);
-		expect(sim.peakInFlight).toBe(4);
+		expect(sim.peakInFlight).toBeLessThanOrEqual(4);
+		expect(sim.peakInFlight).toBeGreaterThan(1);
 	});
 
 	it('never puts the API key in outputs, errors or run data', async () => {
