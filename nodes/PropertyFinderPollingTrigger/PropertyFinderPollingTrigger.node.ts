@@ -9,7 +9,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
+import {
+	LEAD_CHANNEL_OPTIONS,
+	LEAD_ENTITY_TYPE_OPTIONS,
+	simplifyLead,
+	simplifyProperty,
+} from '../PropertyFinder/shared/lead';
 import {
 	PF_MAX_PER_PAGE,
 	PfDateError,
@@ -96,11 +101,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						type: 'multiOptions',
 						default: [],
 						description: 'Only leads that came in through these channels',
-						options: [
-							{ name: 'Call', value: 'call' },
-							{ name: 'Email', value: 'email' },
-							{ name: 'WhatsApp', value: 'whatsapp' },
-						],
+						options: LEAD_CHANNEL_OPTIONS,
 					},
 					{
 						displayName: 'Entity Type',
@@ -108,13 +109,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						type: 'multiOptions',
 						default: [],
 						description: 'Only leads about these kinds of entity (Project = Primary Plus leads)',
-						options: [
-							{ name: 'Agent', value: 'agent' },
-							{ name: 'Company', value: 'company' },
-							{ name: 'Developer', value: 'developer' },
-							{ name: 'Listing', value: 'listing' },
-							{ name: 'Project', value: 'project' },
-						],
+						options: LEAD_ENTITY_TYPE_OPTIONS,
 					},
 					{
 						displayName: 'Listing Reference',

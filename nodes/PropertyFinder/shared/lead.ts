@@ -68,3 +68,19 @@ export const simplifyProperty: INodeProperties = {
 	description:
 		'Whether to return a flat lead (name, phone, email, WhatsApp, listing reference, agent, call recording…) instead of the raw Property Finder object',
 };
+
+/** The channels a Property Finder lead can come through (the API has no "chat"). */
+export const LEAD_CHANNEL_OPTIONS = [
+	{ name: 'Call', value: 'call' },
+	{ name: 'Email', value: 'email' },
+	{ name: 'WhatsApp', value: 'whatsapp' },
+];
+
+/** What a lead can be about; project leads (Primary Plus) never fire lead.created. */
+export const LEAD_ENTITY_TYPE_OPTIONS = [
+	{ name: 'Agent', value: 'agent' },
+	{ name: 'Company', value: 'company' },
+	{ name: 'Developer', value: 'developer' },
+	{ name: 'Listing', value: 'listing' },
+	{ name: 'Project (Primary Plus)', value: 'project' },
+];

@@ -5,7 +5,12 @@ import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { resolveAgents } from '../../shared/agents';
-import { simplifyLead, simplifyProperty } from '../../shared/lead';
+import {
+	LEAD_CHANNEL_OPTIONS,
+	LEAD_ENTITY_TYPE_OPTIONS,
+	simplifyLead,
+	simplifyProperty,
+} from '../../shared/lead';
 import { requestTimeoutOption } from '../../shared/options';
 import {
 	PF_MAX_LOOKBACK_DAYS,
@@ -31,11 +36,7 @@ const properties: INodeProperties[] = [
 				name: 'channel',
 				type: 'multiOptions',
 				default: [],
-				options: [
-					{ name: 'Call', value: 'call' },
-					{ name: 'Email', value: 'email' },
-					{ name: 'WhatsApp', value: 'whatsapp' },
-				],
+				options: LEAD_CHANNEL_OPTIONS,
 				description: 'How the lead contacted you',
 			},
 			{
@@ -66,13 +67,7 @@ const properties: INodeProperties[] = [
 				name: 'entityType',
 				type: 'multiOptions',
 				default: [],
-				options: [
-					{ name: 'Agent', value: 'agent' },
-					{ name: 'Company', value: 'company' },
-					{ name: 'Developer', value: 'developer' },
-					{ name: 'Listing', value: 'listing' },
-					{ name: 'Project (Primary Plus)', value: 'project' },
-				],
+				options: LEAD_ENTITY_TYPE_OPTIONS,
 				description: 'What the lead enquired about',
 			},
 			{
