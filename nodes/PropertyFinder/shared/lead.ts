@@ -84,3 +84,14 @@ export const LEAD_ENTITY_TYPE_OPTIONS = [
 	{ name: 'Listing', value: 'listing' },
 	{ name: 'Project (Primary Plus)', value: 'project' },
 ];
+
+/** Property Finder's listing categories and offering types, as the API spells them. */
+export const LISTING_CATEGORY_OPTIONS = [
+	{ name: 'Commercial', value: 'commercial' },
+	{ name: 'Residential', value: 'residential' },
+];
+
+export const LISTING_OFFERING_OPTIONS = [
+	{ name: 'Rent', value: 'rent' },
+	{ name: 'Sale', value: 'sale' },
+];

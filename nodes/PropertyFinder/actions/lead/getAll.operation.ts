@@ -8,6 +8,8 @@ import { resolveAgents } from '../../shared/agents';
 import {
 	LEAD_CHANNEL_OPTIONS,
 	LEAD_ENTITY_TYPE_OPTIONS,
+	LISTING_CATEGORY_OPTIONS,
+	LISTING_OFFERING_OPTIONS,
 	simplifyLead,
 	simplifyProperty,
 } from '../../shared/lead';
@@ -83,10 +85,7 @@ const properties: INodeProperties[] = [
 				name: 'listingCategory',
 				type: 'options',
 				default: 'residential',
-				options: [
-					{ name: 'Commercial', value: 'commercial' },
-					{ name: 'Residential', value: 'residential' },
-				],
+				options: LISTING_CATEGORY_OPTIONS,
 			},
 			{
 				displayName: 'Listing IDs',
@@ -100,10 +99,7 @@ const properties: INodeProperties[] = [
 				name: 'listingOffering',
 				type: 'options',
 				default: 'sale',
-				options: [
-					{ name: 'Rent', value: 'rent' },
-					{ name: 'Sale', value: 'sale' },
-				],
+				options: LISTING_OFFERING_OPTIONS,
 			},
 			{
 				displayName: 'Listing References',

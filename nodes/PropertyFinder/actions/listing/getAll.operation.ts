@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { LISTING_CATEGORY_OPTIONS, LISTING_OFFERING_OPTIONS } from '../../shared/lead';
 import { requestTimeoutOption } from '../../shared/options';
 import { listValue, pfPaginate } from '../../transport/enterprise';
 
@@ -50,10 +51,7 @@ const properties: INodeProperties[] = [
 				name: 'category',
 				type: 'options',
 				default: 'residential',
-				options: [
-					{ name: 'Commercial', value: 'commercial' },
-					{ name: 'Residential', value: 'residential' },
-				],
+				options: LISTING_CATEGORY_OPTIONS,
 			},
 			{
 				displayName: 'Listing IDs',
@@ -74,10 +72,7 @@ const properties: INodeProperties[] = [
 				name: 'offeringType',
 				type: 'options',
 				default: 'sale',
-				options: [
-					{ name: 'Rent', value: 'rent' },
-					{ name: 'Sale', value: 'sale' },
-				],
+				options: LISTING_OFFERING_OPTIONS,
 			},
 			{
 				displayName: 'Reference',
