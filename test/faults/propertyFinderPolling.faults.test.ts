@@ -20,6 +20,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, 
 
 import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
+import { fakeDateOnly } from '../harness/assert';
 import { seededRandom } from '../simulators/framework';
 import type { SimRequest } from '../simulators/framework';
 import { PropertyFinderSimulator } from '../simulators/propertyFinder';
@@ -53,24 +54,7 @@ class ShortTimeoutCredentialsHelper extends TestCredentialsHelper {
 let sim: PropertyFinderSimulator;
 
 beforeAll(async () => {
-	jest.useFakeTimers({
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'requestAnimationFrame',
-			'cancelAnimationFrame',
-			'requestIdleCallback',
-			'cancelIdleCallback',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
+	fakeDateOnly();
 	jest.setSystemTime(START);
 	sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
 	// The clock is frozen during a poll, so the per-minute data limit would never reset.

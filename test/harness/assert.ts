@@ -31,3 +31,28 @@ export function expectNoSecrets(value: unknown, secrets: Iterable<string>): void
 	const text = JSON.stringify(value) ?? '';
 	for (const secret of secrets) expect(text).not.toContain(secret);
 }
+
+/**
+ * Fake only `Date`: timers and I/O stay real (HTTP to the simulators, n8n's sleep), so a test
+ * can move the node's clock — and the simulator's with it — without freezing the event loop.
+ */
+export function fakeDateOnly() {
+	jest.useFakeTimers({
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'requestAnimationFrame',
+			'cancelAnimationFrame',
+			'requestIdleCallback',
+			'cancelIdleCallback',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+	});
+}

@@ -8,6 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
+import { fakeDateOnly } from '../harness/assert';
 import type { PfLead } from '../simulators/propertyFinder';
 import { PropertyFinderSimulator } from '../simulators/propertyFinder';
 
@@ -46,24 +47,7 @@ function leadsGet() {
 }
 
 beforeAll(async () => {
-	jest.useFakeTimers({
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'requestAnimationFrame',
-			'cancelAnimationFrame',
-			'requestIdleCallback',
-			'cancelIdleCallback',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-	});
+	fakeDateOnly();
 	setClock(START);
 });
 
