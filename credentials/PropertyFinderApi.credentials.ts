@@ -18,36 +18,28 @@ import {
 	withBearerToken,
 	withDetail,
 } from '../nodes/shared/token';
-
-const DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
-const USER_AGENT = 'n8n-nodes-property-leads';
+import {
+	PF_DEFAULT_BASE_URL as DEFAULT_BASE_URL,
+	PF_USER_AGENT as USER_AGENT,
+	problemMessage,
+} from '../nodes/PropertyFinder/transport/enterprise';
 
 /** A cached token belongs to these values (see tokenOwner). */
 const TOKEN_OWNER_FIELDS = ['apiKey', 'apiSecret', 'baseUrl'];
 
+/** The token endpoint answers in the API's error formats, or with a firewall page. */
 function problemText(body: unknown): string | undefined {
-	if (typeof body === 'string') {
-		if (!/^\s*</.test(body)) {
-			try {
-				return problemText(JSON.parse(body));
-			} catch {
-				// plain text
-			}
+	if (typeof body === 'string' && !/^\s*</.test(body)) {
+		try {
+			return problemMessage(JSON.parse(body));
+		} catch {
+			// plain text
 		}
+	}
+	if (typeof body === 'string') {
 		return answerText(body, 'the answer was a web page (probably a firewall block)');
 	}
-	if (!body || typeof body !== 'object') return undefined;
-	const problem = body as IDataObject;
-	const parts = [problem.title, problem.detail, problem.message]
-		.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-		.filter((part, index, all) => all.indexOf(part) === index);
-	const errors = Array.isArray(problem.errors)
-		? (problem.errors as IDataObject[])
-				.map((entry) => (typeof entry?.detail === 'string' ? entry.detail : undefined))
-				.filter((detail): detail is string => !!detail)
-		: [];
-	const text = [...parts, ...errors].join(': ');
-	return text === '' ? undefined : text;
+	return problemMessage(body);
 }
 
 export class PropertyFinderApi implements ICredentialType {

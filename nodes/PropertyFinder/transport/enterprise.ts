@@ -19,7 +19,8 @@ export const PF_MAX_PER_PAGE = 50;
 /** `createdAtFrom` may not be older than three months; stay a day inside that. */
 export const PF_MAX_LOOKBACK_DAYS = 89;
 
-function problemMessage(body: unknown): string | undefined {
+/** The API's message from either error format (problem+json or problem-json-v2). */
+export function problemMessage(body: unknown): string | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		if (typeof body !== 'string' || body.trim() === '' || /^\s*</.test(body)) return undefined;
 		return body.trim().slice(0, 300);
