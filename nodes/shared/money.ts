@@ -161,15 +161,18 @@ function amountOf(reading: Reading, exponent: number): number {
 	return Number(`${reading.integer}.${reading.fraction || '0'}`) * 10 ** exponent;
 }
 
+/** An amount for a message: thousands grouped with commas, decimals as read (1,500 or 1.234). */
 function show(amount: number): string {
-	const [whole, cents] = (Math.round(amount * 100) / 100).toFixed(2).split('.');
+	if (amount >= 1e15) return String(amount);
+	const [whole, fraction] = amount.toFixed(6).split('.');
+	let end = fraction.length;
+	while (end > 0 && fraction[end - 1] === '0') end--;
 	let grouped = '';
 	for (let i = 0; i < whole.length; i++) {
 		if (i > 0 && (whole.length - i) % 3 === 0) grouped += ',';
 		grouped += whole[i];
 	}
-	const fraction = cents.replace(/0$/, '').replace(/^0$/, '');
-	return fraction ? `${grouped}.${fraction}` : grouped;
+	return end > 0 ? `${grouped}.${fraction.slice(0, end)}` : grouped;
 }
 
 function fromReading(original: unknown, reading: Reading, exponent: number): number {
