@@ -3,73 +3,375 @@
  *
  * CRMs match duplicates on the phone string they store, so every lead leaves this package in
  * one spelling: `+<country code><national number>`. Property Finder already sends `+971…`;
- * forms and spreadsheets send `05…`, `9715…`, `00971…` or spaced variants.
+ * forms and spreadsheets send `05…`, `9715…`, `00971…`, spaced variants, Arabic-Indic digits,
+ * numbers whose `+` a spreadsheet dropped (`966501234567`) and numbers with a trunk `0` kept
+ * after the country code (`+971 (0)50…`).
+ *
+ * The rule: the number the person meant, or a PhoneFormatError that says why. Never a different
+ * number. How a number without `+` or `00` is read:
+ *
+ * 1. as a national number of the default country (its trunk prefix, e.g. the UAE's `0`, optional):
+ *    when that is a valid number there, it is the answer;
+ * 2. else, when the digits start with the country code of a country in the table below, as an
+ *    international number whose `+` was lost (`971501234567`, `966501234567`,
+ *    `9710501234567`): when that is a valid number there, it is the answer;
+ * 3. else the value is refused, naming both readings. (Both valid cannot happen for the UAE:
+ *    its national numbers have at most 9 digits but for 800 toll-free numbers, and no
+ *    country code in the table starts with 800; for other default countries the national
+ *    reading wins, as a local number is what a form without `+` usually holds.)
+ *
+ * With `+` or `00` only the international reading exists. Countries in the table are checked
+ * against their number plan (lengths and leading digits) and a trunk prefix written after the
+ * country code is dropped; for any other country code the digits are kept as written (a
+ * literal `(0)` after the country code is dropped) and only the E.164 length is checked.
+ * An extension (`x123`, `ext. 12`, `;ext=12`) is not part of E.164 and is left out.
  */
 
 export class PhoneFormatError extends Error {
-	constructor(readonly value: string, reason: string) {
-		super(`"${value}" is not a phone number: ${reason}`);
+	constructor(
+		readonly value: string,
+		reason: string,
+	) {
+		super(`"${preview(value)}" is not a phone number: ${reason}`);
 		this.name = 'PhoneFormatError';
 	}
 }
 
-const SEPARATORS = /[\s\-.()/\u00a0]/g;
+/** Longer values are refused before any other work: no phone number needs more characters. */
+export const MAX_PHONE_LENGTH = 64;
 
-/** E.164 allows at most 15 digits; no real subscriber number has fewer than 7. */
-const MIN_DIGITS = 7;
-const MAX_DIGITS = 15;
+/** Shown in messages: a value as typed, cut short when it is long (a message is no place for 100 KB). */
+function preview(value: string): string {
+	return value.length > MAX_PHONE_LENGTH
+		? `${value.slice(0, 40)}… (${value.length} characters)`
+		: value;
+}
+
+interface Country {
+	cc: string;
+	name: string;
+	/** National (trunk) prefix dialled inside the country, e.g. `0` in `050 123 4567`. */
+	trunk?: string;
+	/** International call prefixes used from the country besides `00`. */
+	idd?: string[];
+	/** Valid national significant numbers (without trunk prefix): leading digits and length. */
+	plan: RegExp;
+	/** Usual lengths of the national significant number, and how it looks: for messages. */
+	lengths: number[];
+	hint: string;
+}
 
 /**
- * Turn a phone number as people type it into E.164.
+ * The countries whose leads matter here, with their number plans written compactly: a plan
+ * accepts every number the country assigns (it may accept a few unassigned ranges of a
+ * possible length, never a length the country does not use). Country codes are prefix-free.
+ */
+const COUNTRIES: Country[] = [
+	{
+		cc: '971',
+		name: 'UAE',
+		trunk: '0',
+		// Landlines 2/3/4/6/7/9 + 7 digits, mobiles 50/52–56/58, toll-free 800 and 400,
+		// premium 900, shared-cost 600, UAN 700.
+		plan: /^(?:[2-4679][2-8]\d{6}|5[02-68]\d{7}|400\d{6}|800\d{2,9}|900[02]\d{5}|600[25]\d{5}|700[05]\d{5})$/,
+		lengths: [8, 9],
+		hint: 'mobiles have 9 digits after +971 (50 123 4567, or 050 123 4567 locally), landlines 8 (4 123 4567)',
+	},
+	{
+		cc: '966',
+		name: 'Saudi',
+		trunk: '0',
+		plan: /^(?:[15]\d{8}|92\d{7}|800\d{7})$/,
+		lengths: [9],
+		hint: 'mobiles have 9 digits after +966 (5x xxx xxxx)',
+	},
+	{
+		cc: '974',
+		name: 'Qatari',
+		plan: /^(?:[2-7]\d{7}|2[136]\d{5}|800\d{4}|800\d{6}|0080[01]\d{6})$/,
+		lengths: [8],
+		hint: 'numbers have 8 digits after +974',
+	},
+	{
+		cc: '965',
+		name: 'Kuwaiti',
+		plan: /^(?:[2569]\d{7}|41\d{6}|18\d{5})$/,
+		lengths: [8],
+		hint: 'numbers have 8 digits after +965',
+	},
+	{
+		cc: '973',
+		name: 'Bahraini',
+		plan: /^[136-9]\d{7}$/,
+		lengths: [8],
+		hint: 'numbers have 8 digits after +973',
+	},
+	{
+		cc: '968',
+		name: 'Omani',
+		plan: /^(?:2[1-6]\d{6}|[79]\d{7}|1505\d{4}|500\d{4}|800[05]\d{4}|8007\d{4,5}|900\d{5})$/,
+		lengths: [8],
+		hint: 'numbers have 8 digits after +968',
+	},
+	{
+		cc: '91',
+		name: 'Indian',
+		trunk: '0',
+		plan: /^(?:[2-9]\d{9}|1\d{7,12}|000800\d{7})$/,
+		lengths: [10],
+		hint: 'numbers have 10 digits after +91',
+	},
+	{
+		cc: '92',
+		name: 'Pakistani',
+		trunk: '0',
+		plan: /^(?:[2-9]\d{7,11}|122\d{6})$/,
+		lengths: [10],
+		hint: 'mobiles have 10 digits after +92 (3xx xxx xxxx)',
+	},
+	{
+		cc: '44',
+		name: 'UK',
+		trunk: '0',
+		plan: /^(?:[1-357-9]\d{9}|[18]\d{8}|8\d{6})$/,
+		lengths: [10],
+		hint: 'numbers have 10 digits after +44 (7xxx xxxxxx for mobiles)',
+	},
+	{
+		cc: '7',
+		name: 'Russian or Kazakh',
+		trunk: '8',
+		idd: ['810'],
+		plan: /^(?:[3-9]\d{9}|8\d{13})$/,
+		lengths: [10],
+		hint: 'numbers have 10 digits after +7 (9xx xxx xx xx for mobiles)',
+	},
+	{
+		cc: '1',
+		name: 'North American',
+		trunk: '1',
+		idd: ['011'],
+		plan: /^[2-9]\d{9}$/,
+		lengths: [10],
+		hint: 'numbers have 10 digits after +1, the first of them 2–9',
+	},
+];
+
+function countryOfCode(cc: string): Country | undefined {
+	return COUNTRIES.find((country) => country.cc === cc);
+}
+
+function countryOfDigits(digits: string): Country | undefined {
+	return COUNTRIES.find((country) => digits.startsWith(country.cc));
+}
+
+/** The national significant number, without a trunk prefix written in front, or undefined. */
+function nationalNumber(country: Country, digits: string, trunkAllowed = true): string | undefined {
+	const { trunk, plan } = country;
+	if (trunk && trunkAllowed && digits.startsWith(trunk) && plan.test(digits.slice(trunk.length))) {
+		return digits.slice(trunk.length);
+	}
+	return plan.test(digits) ? digits : undefined;
+}
+
+function whyInvalid(country: Country, digits: string): string {
+	const nsn =
+		country.trunk && digits.startsWith(country.trunk) ? digits.slice(country.trunk.length) : digits;
+	const why = country.lengths.includes(nsn.length)
+		? `no number there starts with +${country.cc} ${nsn.slice(0, 2)}`
+		: `${nsn.length} digits after +${country.cc}`;
+	return `it is not a valid ${country.name} number (${why}; ${country.hint})`;
+}
+
+/** E.164 allows at most 15 digits with the country code; no real number has fewer than 8. */
+const MIN_DIGITS = 8;
+const MAX_DIGITS = 15;
+
+const DIGIT_BLOCKS = [
+	0x30, // ASCII
+	0x660, // Arabic-Indic ٠١٢…
+	0x6f0, // Extended Arabic-Indic (Persian, Urdu) ۰۱۲…
+	0x966, // Devanagari
+	0xff10, // full-width
+];
+
+/** Invisible characters copied along with right-to-left text or from web pages. */
+function isInvisible(code: number): boolean {
+	return (
+		code === 0x00ad || // soft hyphen
+		code === 0x061c || // Arabic letter mark
+		(code >= 0x200b && code <= 0x200f) || // zero-width space/joiners, LRM, RLM
+		(code >= 0x202a && code <= 0x202e) || // embeddings and overrides
+		(code >= 0x2060 && code <= 0x2069) || // word joiner, invisible operators, isolates
+		code === 0xfeff // byte-order mark
+	);
+}
+
+function isDash(code: number): boolean {
+	return (
+		code === 0x2d ||
+		(code >= 0x2010 && code <= 0x2015) || // hyphen, non-breaking hyphen (U+2011), en/em dash
+		code === 0x2212 || // minus sign
+		code === 0xfe58 ||
+		code === 0xfe63 ||
+		code === 0xff0d
+	);
+}
+
+const SPACE = /^\s$/;
+
+/**
+ * One pass over the characters: Unicode digits to ASCII, invisible marks dropped, dashes,
+ * dots, slashes and spaces to one space, brackets and the letters of `tel:` and extension
+ * markers kept (lower case). Anything else is refused.
+ */
+function canonicalCharacters(text: string): { text: string } | { bad: string } {
+	let out = '';
+	for (const char of text) {
+		const code = char.codePointAt(0)!;
+		const block = DIGIT_BLOCKS.find((start) => code >= start && code <= start + 9);
+		if (block !== undefined) out += String(code - block);
+		else if (char === '+' || code === 0xff0b) out += '+';
+		else if (isInvisible(code)) continue;
+		else if (isDash(code) || char === '.' || char === '/' || code === 0xff0e || SPACE.test(char))
+			out += ' ';
+		else if (char === '(' || code === 0xff08 || char === '[') out += '(';
+		else if (char === ')' || code === 0xff09 || char === ']') out += ')';
+		else if (/^[a-z#:;=]$/i.test(char)) out += char.toLowerCase();
+		else return { bad: char };
+	}
+	return { text: out };
+}
+
+const EXTENSION_MARKERS = [';ext=', 'extension', 'extn.', 'extn', 'ext.', 'ext:', 'ext', 'x', '#'];
+
+/** The text without a trailing extension such as `x123`, `ext. 12` or `;ext=12`. */
+function withoutExtension(text: string): string {
+	let end = text.length;
+	while (end > 0 && text[end - 1] === ' ') end--;
+	let start = end;
+	while (start > 0 && text[start - 1] >= '0' && text[start - 1] <= '9') start--;
+	if (start === end || end - start > 7) return text;
+	const before = text.slice(0, start).trimEnd();
+	const marker = EXTENSION_MARKERS.find((m) => before.endsWith(m));
+	return marker ? before.slice(0, before.length - marker.length) : text;
+}
+
+/** `trunkDropped`: a "(0)" after the country code was already removed; no second trunk prefix. */
+function readInternational(original: string, digits: string, trunkDropped = false): string {
+	if (digits === '') throw new PhoneFormatError(original, 'it has no digits after the +');
+	if (digits.startsWith('0')) {
+		throw new PhoneFormatError(
+			original,
+			'a country code cannot start with 0; for a local number leave out the + or 00',
+		);
+	}
+	const country = countryOfDigits(digits);
+	if (country) {
+		const rest = digits.slice(country.cc.length);
+		const nsn = nationalNumber(country, rest, !trunkDropped);
+		if (nsn === undefined) throw new PhoneFormatError(original, whyInvalid(country, rest));
+		return `+${country.cc}${nsn}`;
+	}
+	if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) {
+		throw new PhoneFormatError(
+			original,
+			`it has ${digits.length} digits with the country code; a phone number has ${MIN_DIGITS} to ${MAX_DIGITS}`,
+		);
+	}
+	return `+${digits}`;
+}
+
+function readLocal(original: string, digits: string, cc: string): string {
+	const home = countryOfCode(cc);
+	const abroad = countryOfDigits(digits);
+	const international = () => {
+		if (!abroad) return undefined;
+		const nsn = nationalNumber(abroad, digits.slice(abroad.cc.length));
+		return nsn === undefined ? undefined : `+${abroad.cc}${nsn}`;
+	};
+
+	if (home) {
+		const nsn = nationalNumber(home, digits);
+		if (nsn !== undefined) return `+${cc}${nsn}`;
+		const other = international();
+		if (other) return other;
+		const local = whyInvalid(home, digits);
+		if (abroad && digits.length >= abroad.cc.length + 5) {
+			throw new PhoneFormatError(
+				original,
+				`${local}; read as +${abroad.cc} ${digits.slice(abroad.cc.length)}, ${whyInvalid(abroad, digits.slice(abroad.cc.length))} either`,
+			);
+		}
+		throw new PhoneFormatError(
+			original,
+			`${local}; write a foreign number with + and its country code`,
+		);
+	}
+
+	// A default country outside the table: its plan is unknown, so only lengths are checked.
+	let national: string;
+	if (digits.startsWith('0')) {
+		national = digits.replace(/^0/, '');
+	} else {
+		const other = international();
+		if (other) return other;
+		if (digits.startsWith(cc) && digits.length - cc.length >= 8)
+			return readInternational(original, digits);
+		national = digits;
+	}
+	return readInternational(original, cc + national);
+}
+
+/**
+ * Turn a phone number as people type it into E.164 (see the rules at the top of this file).
  *
- * - `+971 50 123 4567`, `00971501234567`, `971501234567` (already international)
- * - `050 123 4567`, `0501234567` (national, trunk prefix 0) → default country code
- * - `501234567` (national without trunk prefix, 9 digits for UAE mobiles) → default country code
- *
- * @param defaultCountryCode digits only, e.g. `971`
+ * @param defaultCountryCode the country of numbers written without `+`/`00`: digits, e.g. `971`
+ *   (a leading `+` or `00` is accepted)
  */
 export function normalizePhone(input: unknown, defaultCountryCode = '971'): string {
 	const original = String(input ?? '').trim();
 	if (original === '') throw new PhoneFormatError(original, 'it is empty');
+	if (original.length > MAX_PHONE_LENGTH) {
+		throw new PhoneFormatError(original, `it is longer than ${MAX_PHONE_LENGTH} characters`);
+	}
 
-	const countryCode = String(defaultCountryCode).replace(/^\+|^00/, '').trim();
-	if (!/^\d{1,3}$/.test(countryCode)) {
+	const countryCode = String(defaultCountryCode ?? '')
+		.trim()
+		.replace(/^(?:\+|00)/, '');
+	if (!/^[1-9]\d{0,2}$/.test(countryCode)) {
 		throw new PhoneFormatError(
 			original,
 			`the default country code "${defaultCountryCode}" must be 1 to 3 digits, e.g. 971`,
 		);
 	}
 
-	let compact = original.replace(SEPARATORS, '');
-	// "tel:" links and a trailing extension are common in exports; anything else alphabetic is not a phone.
-	compact = compact.replace(/^tel:/i, '');
-	if (!/^\+?\d+$/.test(compact)) {
-		throw new PhoneFormatError(original, 'it may only contain digits, spaces, dashes, brackets and a leading +');
-	}
-
-	let international: string;
-	if (compact.startsWith('+')) {
-		international = compact.slice(1);
-	} else if (compact.startsWith('00')) {
-		international = compact.slice(2);
-	} else if (compact.startsWith('0')) {
-		international = countryCode + compact.slice(1);
-	} else if (compact.startsWith(countryCode) && compact.length - countryCode.length >= 8) {
-		international = compact;
-	} else {
-		international = countryCode + compact;
-	}
-
-	if (international.startsWith('0')) {
-		throw new PhoneFormatError(original, 'a country code cannot start with 0');
-	}
-	if (international.length < MIN_DIGITS + 1 || international.length > MAX_DIGITS) {
+	const canonical = canonicalCharacters(original);
+	if ('bad' in canonical) {
 		throw new PhoneFormatError(
 			original,
-			`it has ${international.length} digits with the country code; a phone number has 8 to 15`,
+			`"${canonical.bad}" cannot be part of a phone number; use digits, spaces, dashes, brackets, a leading + and an extension such as "ext. 12"`,
 		);
 	}
-	return `+${international}`;
+	let text = withoutExtension(canonical.text.replace(/^tel:/, '')).replace(/ /g, '');
+	// A "(0)" right after the country code marks a trunk prefix dialled only inside the country.
+	const withoutTrunk = text.replace(/^(\+|00)(\d{1,3})\(0\)/, '$1$2');
+	const trunkDropped = withoutTrunk !== text;
+	text = withoutTrunk;
+	text = text.replace(/[()]/g, '');
+	if (!/^\+?\d+$/.test(text)) {
+		throw new PhoneFormatError(
+			original,
+			'it may only contain digits, spaces, dashes, brackets, a leading + and an extension such as "ext. 12"',
+		);
+	}
+
+	if (text.startsWith('+')) return readInternational(original, text.slice(1), trunkDropped);
+	const idd = ['00', ...(countryOfCode(countryCode)?.idd ?? [])].find((prefix) =>
+		text.startsWith(prefix),
+	);
+	if (idd) return readInternational(original, text.slice(idd.length), trunkDropped);
+	return readLocal(original, text, countryCode);
 }
 
 /** Normalise when asked to, else pass the trimmed text through unchanged. */

@@ -237,7 +237,7 @@ describe('Infinity CRM → create lead', () => {
 			['alternate phone', { name: 'A', alternatePhone: '12' }, /^Alternate Phone: "12" is not a phone number/],
 			['email', { name: 'A', email: 'ahmed@' }, /^Email: "ahmed@" is not a valid e-mail address/],
 			['budget min', { name: 'A', budgetMin: 'about a million' }, /^Budget Min: "about a million" is not an amount/],
-			['budget max', { name: 'A', budgetMax: '1.500.000' }, /^Budget Max: "1.500.000" is not an amount/],
+			['budget max', { name: 'A', budgetMax: '1.500' }, /^Budget Max: "1.500" is ambiguous: it could be 1,500 or 1.5/],
 			['budget order', { name: 'A', budgetMin: '2M', budgetMax: '1M' }, /^Budget Min: 2000000 is more than Budget Max 1000000/],
 			['category', { name: 'A', category: 'penthouse' }, /^Category: "penthouse" is not allowed/],
 			['emirate', { name: 'A', emirate: 'Muscat' }, /^Emirate: "Muscat" is not allowed/],
