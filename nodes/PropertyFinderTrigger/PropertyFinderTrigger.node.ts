@@ -314,7 +314,9 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const json = simplify ? simplifyLead(payload, { id: eventId, type: eventType }) : event;
+		const json = simplify
+			? simplifyLead(payload, { id: eventId, type: eventType, timestamp: event.timestamp, entity: event.entity })
+			: event;
 		return { workflowData: [[{ json }]] };
 	}
 }

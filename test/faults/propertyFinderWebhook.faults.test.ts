@@ -21,12 +21,11 @@ import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
 import { seededRandom } from '../simulators/framework';
 import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 import type { PfEvent } from '../simulators/propertyFinderWebhooks';
 import { PropertyFinderWebhooks, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
 
-const API_KEY = 'fault-pf-hook-key-8Tq3';
-const API_SECRET = 'fault-pf-hook-secret-Lm54';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('fault-pf-hook');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';
 const FIVE_MB = 5 * 1024 * 1024;
 

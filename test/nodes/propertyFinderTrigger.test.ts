@@ -7,11 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 import { PropertyFinderWebhooks, deliver, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
 
-const API_KEY = 'pf-test-key-W3bh00k';
-const API_SECRET = 'pf-test-secret-Q9x';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-test');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';
 
 let sim: PropertyFinderSimulator;
