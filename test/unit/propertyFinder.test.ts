@@ -48,7 +48,7 @@ describe('clampCreatedAtFrom', () => {
 });
 
 describe('leadQuery', () => {
-	test('lists as repeated key[] values, scalars as text, dates as UTC Z', () => {
+	test('lists as arrays under their own names (sent repeated), scalars as text, dates as UTC Z', () => {
 		expect(
 			leadQuery({
 				channel: ['email'],
@@ -63,11 +63,11 @@ describe('leadQuery', () => {
 				tag: '',
 			}),
 		).toEqual({
-			'channel[]': ['email'],
-			'listingReference[]': ['A-1', 'A-2'],
-			'publicProfileId[]': ['1001'],
-			'senderPhone[]': ['+971501234567'],
-			'senderEmail[]': ['x@y.com'],
+			channel: ['email'],
+			listingReference: ['A-1', 'A-2'],
+			publicProfileId: ['1001'],
+			senderPhone: ['+971501234567'],
+			senderEmail: ['x@y.com'],
 			search: 'foo',
 			listingCategory: 'commercial',
 			createdAtTo: '2025-04-30T05:54:18Z',
