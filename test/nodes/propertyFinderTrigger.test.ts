@@ -346,7 +346,7 @@ describe('deliveries', () => {
 		await setUp();
 		const event = leadEvent('lead.created', sim.addLead());
 		await deliver(server.url, event, { secret });
-		expect(h.nodeStaticData().recentEvents).toEqual([[`event:${event.id}`, expect.any(Number)], [`lead:${event.entity.id}`, expect.any(Number)]]);
+		expect(h.nodeStaticData().recentEvents).toEqual([[[`event:${event.id}`, `lead:${event.entity.id}`], expect.any(Number)]]);
 		await server.stop();
 		// A new n8n process: fresh modules (no in-process memory), only the saved static data.
 		let restarted: TriggerHarness | undefined;
