@@ -92,7 +92,7 @@ export function inline(doc: unknown, node: unknown, stack: string[] = []): unkno
 	if (!isObject(node)) return node;
 	if (typeof node.$ref === 'string') {
 		const ref = node.$ref;
-		const { $ref: _ref, ...siblings } = node;
+		const siblings = Object.fromEntries(Object.entries(node).filter(([key]) => key !== '$ref'));
 		const target = stack.includes(ref) ? {} : inline(doc, resolvePointer(doc, ref), [...stack, ref]);
 		if (Object.keys(siblings).length === 0) return target;
 		return inline(doc, { allOf: [target], ...siblings }, stack);
