@@ -10,7 +10,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
 import type { RecentEvents } from './delivery';
-import { callbackUrlProblem, checkSignature, newWebhookSecret, readRecent, rememberDelivery } from './delivery';
+import { callbackUrlProblem, checkSignature, mergeRecent, newWebhookSecret, readRecent, rememberDelivery } from './delivery';
 import type { LeadEvent } from './transport';
 import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions } from './transport';
 
@@ -313,8 +313,11 @@ export class PropertyFinderTrigger implements INodeType {
 		// instance see each other.
 		const now = Date.now();
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const inMemory = rememberDelivery(inProcessDeliveries.get(memoryKey) ?? [], keys, now);
-		const stored = rememberDelivery(readRecent(data.recentEvents), keys, now);
+		const memory = inProcessDeliveries.get(memoryKey) ?? [];
+		const inMemory = rememberDelivery(memory, keys, now);
+		// What this process knows goes into the saved copy too: deliveries handled at the same
+		// time each save their own copy, and the last one saved must hold them all.
+		const stored = rememberDelivery(mergeRecent(readRecent(data.recentEvents), memory), keys, now);
 		inProcessDeliveries.set(memoryKey, inMemory.recent);
 		data.recentEvents = stored.recent;
 		if (!inMemory.isNew || !stored.isNew) {

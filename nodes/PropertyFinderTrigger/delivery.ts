@@ -85,6 +85,24 @@ export function rememberDelivery(
 }
 
 /**
+ * Both lists as one, oldest first, each delivery once. The node keeps its in-process memory in
+ * the static data it saves: n8n saves each delivery's copy of the static data whole (the last
+ * save wins), so a delivery handled at the same time as another would otherwise drop the
+ * other's entry, and after a restart its repeat would start the workflow again.
+ */
+export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentEvents {
+	const seen = new Set<string>();
+	const out: RecentEvents = [];
+	for (const entry of [...stored, ...memory].sort((a, b) => a[1] - b[1])) {
+		const id = JSON.stringify(entry[0]);
+		if (seen.has(id)) continue;
+		seen.add(id);
+		out.push(entry);
+	}
+	return out;
+}
+
+/**
  * Read the stored list defensively: static data may hold anything after an upgrade. Entries of
  * the one-key-per-entry format (`[key, at]`) become deliveries of one key.
  */
