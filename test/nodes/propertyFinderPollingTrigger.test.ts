@@ -152,7 +152,7 @@ describe('first activation and manual runs', () => {
 		expect(Object.keys(item.json).sort()).toEqual(
 			[
 				'id', 'name', 'phone', 'email', 'whatsapp', 'channel', 'status', 'entityType', 'listingId', 'listingReference',
-				'agentPublicProfileId', 'projectId', 'developerId', 'callRecordingUrl', 'callTalkTime', 'responseLink', 'tags', 'createdAt',
+				'agentPublicProfileId', 'projectId', 'developerId', 'callRecordingUrl', 'callTalkTime', 'responseLink', 'tags', 'distributionType', 'createdAt',
 			].sort(),
 		);
 	});
