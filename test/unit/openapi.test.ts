@@ -196,3 +196,33 @@ describe('every GET /v1/leads query the package builds is accepted by the descri
 		expect(problems('GET', `/v1/leads?${wire}`)).toEqual([]);
 	});
 });
+
+describe('the simulator enforces it', () => {
+	test('an undeclared query parameter is answered 400 in the problem format; an answer outside the description is recorded and stop() throws', async () => {
+		const { PropertyFinderSimulator } = await import('../simulators/propertyFinder');
+		const sim = new PropertyFinderSimulator();
+		// A handler that answers with more than the description allows (GET /v1/roles → Role[]).
+		sim.route('GET', '/v1/roles', (req) =>
+			sim.protect(req, () => ({ status: 200, body: { data: [{ id: 1, name: 'Agent', roleKey: 'agent', baseRoleKey: 'agent', isCustom: false, secret: 'x' }] } })),
+		);
+		await sim.start();
+		try {
+			const token = await fetch(`${sim.url}/v1/auth/token`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ apiKey: sim.apiKey, apiSecret: sim.apiSecret }),
+			});
+			const { accessToken } = (await token.json()) as { accessToken: string };
+			const headers = { Authorization: `Bearer ${accessToken}`, 'X-PF-Error-Format': 'problem-json-v2' };
+			const refused = await fetch(`${sim.url}/v1/leads?channel%5B%5D=call`, { headers });
+			expect(refused.status).toBe(400);
+			expect(refused.headers.get('content-type')).toBe('application/problem+json');
+			expect(await refused.json()).toMatchObject({ type: 'SCHEMA_VALIDATION', errors: [{ pointer: '/channel[]', detail: 'Unknown query parameter "channel[]"' }] });
+			expect(sim.violations).toEqual([]);
+			expect((await fetch(`${sim.url}/v1/roles`, { headers })).status).toBe(200);
+			expect(sim.violations).toEqual(['GET /v1/roles → 200: /data/0 must NOT have unevaluated properties (secret)']);
+		} finally {
+			await expect(sim.stop()).rejects.toThrow(/broke its API description:\n- GET \/v1\/roles → 200/);
+		}
+	});
+});
