@@ -9,6 +9,8 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
+	// Fails a test whose simulator answered outside its API description.
+	setupFilesAfterEnv: ['<rootDir>/test/harness/contracts.ts'],
 	testTimeout: 60000,
 	// Each test file starts its own simulators on random ports; two workers fit CI's two cores.
 	maxWorkers: 2,

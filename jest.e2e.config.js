@@ -15,6 +15,8 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
+	// Fails a test whose simulator answered outside its API description.
+	setupFilesAfterEnv: ['<rootDir>/test/harness/contracts.ts'],
 	// Provisions n8n before any timer starts (minutes on a clean machine, instant when cached).
 	globalSetup: '<rootDir>/test/e2e/setup/global-setup.ts',
 	// One n8n is shared by the whole suite; tests run one after the other.

@@ -10,7 +10,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
 import type { RecentEvents } from './delivery';
-import { callbackUrlProblem, checkSignature, newWebhookSecret, readRecent, rememberDelivery } from './delivery';
+import { callbackUrlProblem, checkSignature, mergeRecent, newWebhookSecret, readRecent, rememberDelivery } from './delivery';
 import type { LeadEvent } from './transport';
 import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions } from './transport';
 
@@ -18,8 +18,9 @@ import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions 
  * What the node keeps in its static data:
  * - `callbackUrl`, `secret`, `subscriptions` (event type → subscription id): written by
  *   `create`, removed by `delete`;
- * - `recentEvents`: delivery ids seen in the last 24 hours (at most 1,000), so a delivery
- *   Property Finder repeats starts the workflow once.
+ * - `recentEvents`: the last 1,000 deliveries accepted within 24 hours (each with its event id
+ *   and, with "Emit Each Lead Once", its lead id), so a delivery Property Finder repeats — or
+ *   anyone replays: the signature has no timestamp — starts the workflow once.
  *
  * n8n saves a webhook trigger's static data after each delivery it handled, one delivery at a
  * time. Deliveries that arrive at the same moment are each handled with the static data of
@@ -90,6 +91,13 @@ export class PropertyFinderTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					'Each delivery starts the workflow at most once: the trigger remembers the last 1,000 deliveries (24 hours at most), per n8n instance, and ignores repeats and replays. A repeat that arrives after those 1,000, or on another webhook process in queue mode, can start it again, so keep the next steps tolerant of a repeated lead ID.',
+				name: 'dedupeNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
@@ -129,7 +137,7 @@ export class PropertyFinderTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether a lead that sends both Lead Created and Lead Assigned starts the workflow only once (within 24 hours). Lead Updated events always start it.',
+							'Whether a lead that sends both Lead Created and Lead Assigned starts the workflow only once (within the last 1,000 deliveries and 24 hours). Lead Updated events always start it.',
 					},
 				],
 			},
@@ -305,8 +313,11 @@ export class PropertyFinderTrigger implements INodeType {
 		// instance see each other.
 		const now = Date.now();
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const inMemory = rememberDelivery(inProcessDeliveries.get(memoryKey) ?? [], keys, now);
-		const stored = rememberDelivery(readRecent(data.recentEvents), keys, now);
+		const memory = inProcessDeliveries.get(memoryKey) ?? [];
+		const inMemory = rememberDelivery(memory, keys, now);
+		// What this process knows goes into the saved copy too: deliveries handled at the same
+		// time each save their own copy, and the last one saved must hold them all.
+		const stored = rememberDelivery(mergeRecent(readRecent(data.recentEvents), memory), keys, now);
 		inProcessDeliveries.set(memoryKey, inMemory.recent);
 		data.recentEvents = stored.recent;
 		if (!inMemory.isNew || !stored.isNew) {
@@ -314,7 +325,9 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const json = simplify ? simplifyLead(payload, { id: eventId, type: eventType }) : event;
+		const json = simplify
+			? simplifyLead(payload, { id: eventId, type: eventType, timestamp: event.timestamp, entity: event.entity })
+			: event;
 		return { workflowData: [[{ json }]] };
 	}
 }

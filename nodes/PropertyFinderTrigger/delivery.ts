@@ -40,22 +40,31 @@ export function checkSignature(
 	return timingSafeEqual(expected, Buffer.from(given, 'hex')) ? 'valid' : 'mismatch';
 }
 
-/** Delivered event ids, oldest first, as `[id, receivedAtMs]`: plain JSON for static data. */
-export type RecentEvents = Array<[string, number]>;
+/**
+ * Accepted deliveries, oldest first, one entry each: `[keys, receivedAtMs]` where `keys` are the
+ * delivery's dedupe keys (`event:<id>`, and `lead:<id>` with "Emit Each Lead Once"). Plain JSON
+ * for static data. Entries written before 0.2 held one key each (`[key, at]`) and still read.
+ */
+export type RecentEvents = Array<[string[], number]>;
 
 export interface DedupeWindow {
-	/** Most ids remembered. */
-	maxEntries: number;
-	/** Ids older than this are forgotten. */
+	/** Most deliveries remembered (each with all its keys). */
+	maxDeliveries: number;
+	/** Deliveries older than this are forgotten. */
 	maxAgeMs: number;
 }
 
-export const DEFAULT_DEDUPE_WINDOW: DedupeWindow = { maxEntries: 1000, maxAgeMs: 24 * 60 * 60 * 1000 };
+/**
+ * The replay defence: Property Finder's signature covers the body only (no timestamp), so a
+ * captured delivery stays valid; the memory of the last 1,000 deliveries (24 hours at most)
+ * is what refuses it a second time.
+ */
+export const DEFAULT_DEDUPE_WINDOW: DedupeWindow = { maxDeliveries: 1000, maxAgeMs: 24 * 60 * 60 * 1000 };
 
-/** Drop entries that fell out of the window (too old, or beyond the size bound). */
+/** Drop deliveries that fell out of the window (too old, or beyond the size bound). */
 export function pruneRecent(recent: RecentEvents, now: number, window = DEFAULT_DEDUPE_WINDOW): RecentEvents {
 	const fresh = recent.filter(([, at]) => now - at < window.maxAgeMs && at <= now + window.maxAgeMs);
-	return fresh.length > window.maxEntries ? fresh.slice(fresh.length - window.maxEntries) : fresh;
+	return fresh.length > window.maxDeliveries ? fresh.slice(fresh.length - window.maxDeliveries) : fresh;
 }
 
 /**
@@ -69,19 +78,45 @@ export function rememberDelivery(
 	window = DEFAULT_DEDUPE_WINDOW,
 ): { isNew: boolean; recent: RecentEvents } {
 	const pruned = pruneRecent(recent, now, window);
-	const known = new Set(pruned.map(([id]) => id));
+	const known = new Set(pruned.flatMap(([ids]) => ids));
 	if (keys.some((key) => known.has(key))) return { isNew: false, recent: pruned };
-	const next: RecentEvents = [...pruned, ...keys.map((key): [string, number] => [key, now])];
+	const next: RecentEvents = [...pruned, [[...keys], now]];
 	return { isNew: true, recent: pruneRecent(next, now, window) };
 }
 
-/** Read the stored list defensively: static data may hold anything after an upgrade. */
+/**
+ * Both lists as one, oldest first, each delivery once. The node keeps its in-process memory in
+ * the static data it saves: n8n saves each delivery's copy of the static data whole (the last
+ * save wins), so a delivery handled at the same time as another would otherwise drop the
+ * other's entry, and after a restart its repeat would start the workflow again.
+ */
+export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentEvents {
+	const seen = new Set<string>();
+	const out: RecentEvents = [];
+	for (const entry of [...stored, ...memory].sort((a, b) => a[1] - b[1])) {
+		const id = JSON.stringify(entry[0]);
+		if (seen.has(id)) continue;
+		seen.add(id);
+		out.push(entry);
+	}
+	return out;
+}
+
+/**
+ * Read the stored list defensively: static data may hold anything after an upgrade. Entries of
+ * the one-key-per-entry format (`[key, at]`) become deliveries of one key.
+ */
 export function readRecent(value: unknown): RecentEvents {
 	if (!Array.isArray(value)) return [];
-	return value.filter(
-		(entry): entry is [string, number] =>
-			Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number',
-	);
+	const out: RecentEvents = [];
+	for (const entry of value) {
+		if (!Array.isArray(entry) || typeof entry[1] !== 'number') continue;
+		if (typeof entry[0] === 'string') out.push([[entry[0]], entry[1]]);
+		else if (Array.isArray(entry[0]) && entry[0].length > 0 && entry[0].every((key) => typeof key === 'string')) {
+			out.push([[...(entry[0] as string[])], entry[1]]);
+		}
+	}
+	return out;
 }
 
 const PRIVATE_HOST = [

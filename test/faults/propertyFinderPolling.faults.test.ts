@@ -23,10 +23,9 @@ import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
 import { seededRandom } from '../simulators/framework';
 import type { SimRequest } from '../simulators/framework';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
-const API_KEY = 'fault-pf-poll-key-4Kd8';
-const API_SECRET = 'fault-pf-poll-secret-Vb27';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('fault-pf-poll');
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const START = Date.parse('2026-03-09T06:00:00.000Z');

@@ -21,12 +21,11 @@ import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
 import { seededRandom } from '../simulators/framework';
 import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 import type { PfEvent } from '../simulators/propertyFinderWebhooks';
-import { PropertyFinderWebhooks, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+import { PropertyFinderWebhooks, assertSpecDelivery, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
 
-const API_KEY = 'fault-pf-hook-key-8Tq3';
-const API_SECRET = 'fault-pf-hook-secret-Lm54';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('fault-pf-hook');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';
 const FIVE_MB = 5 * 1024 * 1024;
 
@@ -60,6 +59,9 @@ interface Answer {
 }
 
 async function send(url: string, deliveries: Delivery[], concurrency: number): Promise<Answer[]> {
+	// A delivery that must be accepted is one Property Finder really sends: it must match the API
+	// description. The refused ones (forged, malformed) are the faults this suite injects.
+	for (const delivery of deliveries) if (delivery.expectStatus === 200) assertSpecDelivery(delivery.raw);
 	const answers: Answer[] = [];
 	let next = 0;
 	const worker = async () => {
@@ -144,7 +146,7 @@ describe('bursts of deliveries', () => {
 		// only): 150 leads that must start one run each.
 		const leads: PfLead[] = [
 			...Array.from({ length: 120 }, () => sim.addLead()),
-			...Array.from({ length: 30 }, () => sim.addLead({ entityType: 'project', project: { id: 'PRJ-1' }, listing: undefined })),
+			...Array.from({ length: 30 }, () => sim.addLead({ entityType: 'project', project: { id: '3f1c9a52-7b0e-4d6a-9c1f-2e8b5d4a6f10' }, listing: undefined })),
 		];
 		const valid: PfEvent[] = leads.flatMap((lead) => hooks.leadEvents(lead));
 		expect(valid).toHaveLength(120 * 2 + 30);
@@ -262,7 +264,8 @@ describe('bursts of deliveries', () => {
 		const activation = await activated({ simplify: false, events: ['lead.created', 'lead.assigned', 'lead.updated'] });
 		server = activation.server;
 		const lead = sim.addLead();
-		const big = leadEvent('lead.updated', { ...lead, notes: 'z'.repeat(FIVE_MB) });
+		// 5 MB inside a field the description has (no delivery carries fields it does not list).
+		const big = leadEvent('lead.updated', { ...lead, sender: { ...lead.sender, name: 'z'.repeat(FIVE_MB) } });
 		const raw = JSON.stringify(big);
 		const signature = signPayload(raw, activation.secret);
 		const answers = await send(
@@ -283,7 +286,9 @@ describe('bursts of deliveries', () => {
 		);
 		expect(server.runs).toHaveLength(1);
 		expect(server.items[0].json.id).toBe(big.id);
-		expect((server.items[0].json.payload as IDataObject).id).toBe(lead.id);
+		// The whole event, unchanged: the lead id is entity.id (the payload has none).
+		expect((server.items[0].json.entity as IDataObject).id).toBe(lead.id);
+		expect(server.items[0].json.payload).toEqual(big.payload);
 		expectNoSecrets(server, answers, activation.secret);
 	}, 60_000);
 });

@@ -254,6 +254,9 @@ export class WebhookServer {
 
 	private server?: http.Server;
 
+	/** Requests still being handled (answered, static data not yet saved). */
+	private readonly pending = new Set<Promise<void>>();
+
 	constructor(private readonly harness: TriggerHarness) {}
 
 	get url(): string {
@@ -267,18 +270,51 @@ export class WebhookServer {
 	}
 
 	async start() {
-		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server = http.createServer((req, res) => {
+			const handled = this.handle(req, res).finally(() => this.pending.delete(handled));
+			this.pending.add(handled);
+		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
 	}
 
+	/** Stop like n8n shuts down: no new requests, and the ones in progress finish (and save). */
 	async stop() {
 		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+		await Promise.all([...this.pending]);
+	}
+
+	/**
+	 * Handle one delivery in-process, without a socket: the same loading, node call, answer and
+	 * static-data save as an HTTP request gets. Simultaneous calls overlap like simultaneous
+	 * requests do (each loads the static data before any of them saves).
+	 */
+	async inject(rawBody: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+		const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+		let answer = { status: 0, body: '' };
+		const res = {
+			headersSent: false,
+			statusCode: 200,
+			setHeader() {},
+			writeHead(status: number) {
+				answer.status = status;
+				res.headersSent = true;
+			},
+			end(text?: string) {
+				answer = { ...answer, body: text ?? '' };
+			},
+		};
+		const incoming = { headers: lower, method: 'POST', url: '/webhook' } as unknown as http.IncomingMessage;
+		await this.process(incoming, Buffer.from(rawBody, 'utf8'), res as unknown as http.ServerResponse);
+		return answer;
 	}
 
 	private async handle(incoming: http.IncomingMessage, res: http.ServerResponse) {
 		const chunks: Buffer[] = [];
 		for await (const chunk of incoming) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks);
+		await this.process(incoming, Buffer.concat(chunks), res);
+	}
+
+	private async process(incoming: http.IncomingMessage, rawBody: Buffer, res: http.ServerResponse) {
 		let body: unknown = {};
 		if ((incoming.headers['content-type'] ?? '').includes('json') && rawBody.length > 0) {
 			try {
@@ -325,9 +361,13 @@ export class WebhookServer {
 				res.end(answer);
 				record(200, answer);
 			}
-			// n8n saves the static data after the request (the whole object, last writer wins).
-			if (this.saveDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.saveDelayMs));
-			harness.restart(JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject);
+			// n8n saves the static data after the request when the node changed it
+			// (`__dataChanged`, as n8n-core's WorkflowExecute checks): the whole object, last
+			// writer wins.
+			await new Promise((resolve) => (this.saveDelayMs > 0 ? setTimeout(resolve, this.saveDelayMs) : setImmediate(resolve)));
+			if ((workflow.staticData as IDataObject).__dataChanged === true) {
+				harness.restart(JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject);
+			}
 		} catch (error) {
 			res.writeHead(500, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify({ message: (error as Error).message }));

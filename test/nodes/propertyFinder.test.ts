@@ -4,11 +4,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { TestCredentialsHelper, runNode } from '../harness/n8n';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
 // Generated per run: never a real key, and never a literal in the source.
-const API_KEY = `pf-sandbox-${randomBytes(12).toString('hex')}`;
-const API_SECRET = `pf-secret-${randomBytes(12).toString('hex')}`;
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair(`pf-action-${randomBytes(12).toString('hex')}`);
 const sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -122,7 +121,7 @@ describe('authentication and token caching', () => {
 
 	test('a wrong key or secret gives a clear error without the secret', async () => {
 		const result = await run(getAll(), [{}], {
-			credentials: { propertyFinderApi: { ...credentials.propertyFinderApi, apiSecret: `${API_SECRET}-wrong` } },
+			credentials: { propertyFinderApi: { ...credentials.propertyFinderApi, apiSecret: pfKeyPair('someone else').apiSecret } },
 		});
 		expect(result.error?.message).toMatch(/^Property Finder: API key and secret refused by the token endpoint \(HTTP 401\)/);
 		expect(result.error?.message).toMatch(/Invalid API key or secret/);
@@ -180,23 +179,25 @@ describe('lead getAll', () => {
 		expect(result.error).toBeUndefined();
 		const [call] = leadCalls();
 		const expectedFrom = new Date(Date.now() - 5 * DAY).toISOString().slice(0, 16);
+		// Arrays as repeated keys under the names of the API description (a single value is one
+		// key, read back as a string): channel=whatsapp&channel=call, never channel[]=….
 		expect(call.query).toEqual({
-			'channel[]': ['whatsapp', 'call'],
-			'status[]': ['replied'],
-			'entityType[]': ['listing', 'project'],
+			channel: ['whatsapp', 'call'],
+			status: 'replied',
+			entityType: ['listing', 'project'],
 			createdAtFrom: expect.stringMatching(new RegExp(`^${expectedFrom}:\\d{2}Z$`)),
 			createdAtTo: '2099-01-01T06:00:00Z',
-			'listingReference[]': ['APT-100', 'APT-101'],
-			'listingId[]': ['01JLST0000'],
-			'publicProfileId[]': ['1001', '1002'],
-			'projectId[]': ['p-1'],
-			'developerId[]': ['d-1', 'd-2'],
+			listingReference: ['APT-100', 'APT-101'],
+			listingId: '01JLST0000',
+			publicProfileId: ['1001', '1002'],
+			projectId: 'p-1',
+			developerId: ['d-1', 'd-2'],
 			search: 'Ahmed',
-			'tag[]': ['hot'],
-			'excludeTag[]': ['spam', 'test'],
-			'senderName[]': ['Ahmed Khan'],
-			'senderPhone[]': ['+971501234567'],
-			'senderEmail[]': ['ahmed@mail.example'],
+			tag: 'hot',
+			excludeTag: ['spam', 'test'],
+			senderName: 'Ahmed Khan',
+			senderPhone: '+971501234567',
+			senderEmail: 'ahmed@mail.example',
 			listingCategory: 'residential',
 			listingOffering: 'sale',
 			orderBy: 'createdAt',
@@ -276,7 +277,7 @@ describe('lead getAll', () => {
 		const lead = sim.addLead({
 			channel: 'call',
 			call: { talkTime: 42, waitTime: 3, recordFile: 'https://recordings.example/1.mp3' },
-			project: { id: 'proj-uuid' },
+			project: { id: '7d9f2c1e-4b1a-4c3e-9a52-0f6b8e2d1c34' },
 		});
 		const simple = await run(getAll({ returnAll: true }));
 		expect(jsons(simple)[0]).toEqual({
@@ -291,12 +292,13 @@ describe('lead getAll', () => {
 			listingId: lead.listing!.id,
 			listingReference: lead.listing!.reference,
 			agentPublicProfileId: lead.publicProfile.id,
-			projectId: 'proj-uuid',
+			projectId: lead.project!.id,
 			developerId: null,
 			callRecordingUrl: 'https://recordings.example/1.mp3',
 			callTalkTime: 42,
 			responseLink: null,
 			tags: lead.tags,
+			distributionType: null,
 			createdAt: lead.createdAt,
 		});
 		const raw = await run(getAll({ returnAll: true, simplify: false }));
@@ -306,7 +308,8 @@ describe('lead getAll', () => {
 	test('WhatsApp leads carry the WhatsApp number and response link', async () => {
 		const lead = sim.addLead({ channel: 'whatsapp' });
 		const [item] = jsons(await run(getAll({ returnAll: true })));
-		expect(item.whatsapp).toBe(lead.sender.contacts.find((c) => c.type === 'whatsappUsername')!.value);
+		// The description knows only email and phone contacts: a WhatsApp lead's number is its phone.
+		expect(item.whatsapp).toBe(lead.sender.contacts.find((c) => c.type === 'phone')!.value);
 		expect(item.responseLink).toBe(lead.responseLink);
 	});
 
@@ -345,12 +348,12 @@ describe('lead getAll', () => {
 });
 
 describe('lead get', () => {
-	test('gets one lead via ?id[]=', async () => {
+	test('gets one lead via ?id= (the description has no id[] and no GET /v1/leads/{id})', async () => {
 		sim.addLead();
 		const lead = sim.addLead();
 		const result = await run({ resource: 'lead', operation: 'get', leadId: lead.id });
 		expect(jsons(result)).toEqual([expect.objectContaining({ id: lead.id, name: lead.sender.name })]);
-		expect(leadCalls()[0].query).toMatchObject({ 'id[]': [lead.id] });
+		expect(leadCalls()[0].query).toMatchObject({ id: lead.id });
 		const raw = await run({ resource: 'lead', operation: 'get', leadId: lead.id, simplify: false });
 		expect(jsons(raw)[0]).toEqual(JSON.parse(JSON.stringify(lead)));
 	});
@@ -375,7 +378,7 @@ describe('lead get', () => {
 		expect(String(items[2].json.error)).toMatch(/no lead "missing_lead_1"/);
 		expect(items[3].json.id).toBe(b.id);
 		// The empty id never reached the API.
-		expect(leadCalls().map((call) => call.query['id[]'])).toEqual([[a.id], ['missing_lead_1'], [b.id]]);
+		expect(leadCalls().map((call) => call.query.id)).toEqual([a.id, 'missing_lead_1', b.id]);
 		expectNoSecret(result);
 	});
 });

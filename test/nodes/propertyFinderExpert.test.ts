@@ -341,7 +341,8 @@ describe('PF Expert CRM → get, delete, status, assignment', () => {
 		const [patch] = apiCalls();
 		expect(patch.method).toBe('PATCH');
 		expect(patch.path).toBe(`/leads/${lead.id}`);
-		expect(patch.body).toEqual({ operations: [{ op: 'replace', path: '/status', value: 'qualified' }] });
+		// The seed's unambiguous form, "/{id}/status" (as in bulk actions), not the bare "/status".
+		expect(patch.body).toEqual({ operations: [{ op: 'replace', path: `/${lead.id}/status`, value: 'qualified' }] });
 		expect(sim.lead(lead.id)?.status).toBe('qualified');
 	});
 
@@ -355,7 +356,7 @@ describe('PF Expert CRM → get, delete, status, assignment', () => {
 		const lead = sim.addLead({ user: { id: 1 } });
 		const result = await run({ operation: 'assign', leadId: String(lead.id), userId: '={{ $json.agent }}' }, [{ agent: 2 }]);
 		expect(json(result.outputs[0])).toEqual([{ success: true, leadId: lead.id, userId: 2 }]);
-		expect(apiCalls()[0].body).toEqual({ operations: [{ op: 'replace', path: '/assignment/user', value: 2 }] });
+		expect(apiCalls()[0].body).toEqual({ operations: [{ op: 'replace', path: `/${lead.id}/assignment/user`, value: 2 }] });
 		expect(sim.lead(lead.id)?.user).toEqual({ id: 2 });
 	});
 

@@ -60,6 +60,26 @@ describe('PF Expert CRM → get many', () => {
 		expect(result.outputs[0].every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 
+	it.each(['noPerPage', 'leadsOnly'] as const)(
+		'pages by the requested size when the answer does not echo per_page (%s)',
+		async (envelope) => {
+			sim.listEnvelope = envelope;
+			try {
+				const leads = Array.from({ length: 230 }, () => sim.addLead());
+				const all = await run({ operation: 'getAll', returnAll: true });
+				expect(all.error).toBeUndefined();
+				expect(json(all.outputs[0]).map((lead) => lead.id)).toEqual(leads.map((lead) => lead.id));
+				// Three pages of 100: the third is short, so there is no fourth request.
+				expect(apiCalls().map((call) => call.query.page)).toEqual(['1', '2', '3']);
+				sim.resetLog();
+				const some = await run({ operation: 'getAll', returnAll: false, limit: 150 });
+				expect(json(some.outputs[0]).map((lead) => lead.id)).toEqual(leads.slice(0, 150).map((lead) => lead.id));
+			} finally {
+				sim.listEnvelope = 'full';
+			}
+		},
+	);
+
 	it('stops at the limit and asks only for the pages it needs', async () => {
 		Array.from({ length: 60 }, () => sim.addLead());
 		const result = await run({ operation: 'getAll', returnAll: false, limit: 25 });

@@ -10,10 +10,9 @@ import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
 import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
-const API_KEY = 'pf-test-key-7Hq2';
-const API_SECRET = 'pf-test-secret-Zr91';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-polling-test');
 const MINUTE = 60_000;
 const START = Date.parse('2026-03-02T08:00:00.000Z');
 
@@ -115,7 +114,7 @@ describe('first activation and manual runs', () => {
 		expect(ids(result)).toEqual([sim.leads[5].id, sim.leads[4].id, sim.leads[3].id]);
 		expect(result![0].every((item) => item.json.channel === 'call')).toBe(true);
 		expect(h.saved()).toEqual({});
-		expect(leadsGet()[0].query['channel[]']).toEqual(['call']);
+		expect(leadsGet()[0].query.channel).toEqual('call');
 
 		// With a state in place, a manual run leaves it as it was.
 		await h.poll();
@@ -137,9 +136,9 @@ describe('first activation and manual runs', () => {
 		const result = await h.poll();
 		expect(result![0].map((item) => item.json)).toEqual([JSON.parse(JSON.stringify(match))]);
 		const query = leadsGet().at(-1)!.query;
-		expect(query['channel[]']).toEqual(['call', 'whatsapp']);
-		expect(query['listingReference[]']).toEqual(['APT-101']);
-		expect(query['publicProfileId[]']).toEqual(['1002']);
+		expect(query.channel).toEqual(['call', 'whatsapp']);
+		expect(query.listingReference).toEqual('APT-101');
+		expect(query.publicProfileId).toEqual('1002');
 		expect(String(query.createdAtFrom)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 		expect(String(query.createdAtTo)).toMatch(/Z$/);
 	});
@@ -153,7 +152,7 @@ describe('first activation and manual runs', () => {
 		expect(Object.keys(item.json).sort()).toEqual(
 			[
 				'id', 'name', 'phone', 'email', 'whatsapp', 'channel', 'status', 'entityType', 'listingId', 'listingReference',
-				'agentPublicProfileId', 'projectId', 'developerId', 'callRecordingUrl', 'callTalkTime', 'responseLink', 'tags', 'createdAt',
+				'agentPublicProfileId', 'projectId', 'developerId', 'callRecordingUrl', 'callTalkTime', 'responseLink', 'tags', 'distributionType', 'createdAt',
 			].sort(),
 		);
 	});

@@ -7,11 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 import { PropertyFinderWebhooks, deliver, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
 
-const API_KEY = 'pf-test-key-W3bh00k';
-const API_SECRET = 'pf-test-secret-Q9x';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-test');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';
 
 let sim: PropertyFinderSimulator;
@@ -221,6 +220,30 @@ describe('deliveries', () => {
 		});
 	});
 
+	it('a delivery exactly as the API description has it: the id is entity.id, createdAt is never null', async () => {
+		await setUp({ events: ['lead.created', 'lead.assigned', 'lead.updated'] });
+		const lead = sim.addLead({ channel: 'call' });
+		const events = hooks.leadEvents(lead, ['lead.created', 'lead.updated']);
+		// The delivery has no lead id, createdAt, tags or call: they are not in WHPayloadLead.
+		for (const event of events) expect(Object.keys(event.payload)).not.toEqual(expect.arrayContaining(['id']));
+		await deliver(server.url, events, { secret });
+		expect(server.items).toHaveLength(2);
+		server.items.forEach((item, index) => {
+			expect(item.json.id).toBe(events[index].entity.id);
+			expect(item.json.createdAt).toBe(events[index].timestamp);
+			expect(item.json.tags).toEqual([]);
+			expect(item.json.callRecordingUrl).toBeNull();
+			expect(item.json.agentPublicProfileId).toBe(lead.publicProfile.id);
+			expect(Object.keys(item.json).sort()).toEqual(
+				[
+					'id', 'name', 'phone', 'email', 'whatsapp', 'channel', 'status', 'entityType', 'listingId', 'listingReference',
+					'agentPublicProfileId', 'projectId', 'developerId', 'callRecordingUrl', 'callTalkTime', 'responseLink', 'tags',
+					'distributionType', 'createdAt', 'eventId', 'eventType',
+				].sort(),
+			);
+		});
+	});
+
 	it('the simulator delivers to every subscription with its own secret', async () => {
 		await setUp();
 		const lead = sim.addLead();
@@ -253,8 +276,13 @@ describe('deliveries', () => {
 		await setUp();
 		const event = leadEvent('lead.created', sim.addLead());
 		const original = JSON.stringify(event);
-		const altered = original.replace(String(event.payload.id), 'email_lead_999999');
-		const [answer] = await deliver(server.url, event, { rawBody: altered, signature: signPayload(original, secret) });
+		const altered = original.replace(event.entity.id, 'email_lead_999999');
+		expect(altered).not.toBe(original);
+		const [answer] = await deliver(server.url, event, {
+			rawBody: altered,
+			signature: signPayload(original, secret),
+			injectedFault: 'body altered after signing',
+		});
 		expect(answer.status).toBe(401);
 		expect(server.runs).toHaveLength(0);
 	});
@@ -265,7 +293,7 @@ describe('deliveries', () => {
 		['an event without id', '{"type":"lead.created","payload":{}}'],
 	])('%s, correctly signed, gets 400 and starts nothing', async (_, raw) => {
 		await setUp();
-		const [answer] = await deliver(server.url, leadEvent('lead.created', {}), { rawBody: raw, secret });
+		const [answer] = await deliver(server.url, leadEvent('lead.created', {}), { rawBody: raw, secret, injectedFault: 'not an event' });
 		expect(answer.status).toBe(400);
 		expect(server.runs).toHaveLength(0);
 	});
@@ -318,7 +346,7 @@ describe('deliveries', () => {
 		await setUp();
 		const event = leadEvent('lead.created', sim.addLead());
 		await deliver(server.url, event, { secret });
-		expect(h.nodeStaticData().recentEvents).toEqual([[`event:${event.id}`, expect.any(Number)], [`lead:${event.entity.id}`, expect.any(Number)]]);
+		expect(h.nodeStaticData().recentEvents).toEqual([[[`event:${event.id}`, `lead:${event.entity.id}`], expect.any(Number)]]);
 		await server.stop();
 		// A new n8n process: fresh modules (no in-process memory), only the saved static data.
 		let restarted: TriggerHarness | undefined;

@@ -28,9 +28,30 @@ export interface SimResponse {
 	body?: unknown;
 	raw?: string;
 	headers?: Record<string, string>;
+	/**
+	 * Marks a deliberately wrong answer (a garbled body, a firewall page, a bare 5xx…) that the
+	 * contract does not judge. Only fault injection sets it.
+	 */
+	injectedFault?: string;
 }
 
 export type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
+
+/**
+ * A simulator's published contract. Each answer the simulator sends (but for faults injected on
+ * purpose) is checked against it; what does not match is recorded in `violations`, which fail
+ * the test that caused them (jest `afterEach`, test/harness/contracts.ts) and make `stop()`
+ * throw — a simulator cannot drift from its API description unnoticed.
+ */
+export interface Contract {
+	/** What is wrong with this answer to this request (empty: nothing). */
+	checkResponse(req: SimRequest, res: SimResponse): string[];
+	/** A request to a path/method the simulator has no route for (the contract decides what that means). */
+	unrouted?(req: SimRequest): string[];
+}
+
+/** Simulators started and not yet stopped, for the jest hook that reports contract violations. */
+export const liveSimulators = new Set<Simulator>();
 
 export type Fault =
 	/** Answer with this status (429, 500, 503…) without acting on the request. */
@@ -137,6 +158,17 @@ export class Simulator {
 
 	private hanging: Array<() => void> = [];
 
+	/** The API description answers are checked against (see `Contract`). */
+	contract?: Contract;
+
+	/** Contract violations not yet reported. */
+	readonly violations: string[] = [];
+
+	/** Take the violations recorded so far (they count as reported). */
+	drainViolations(): string[] {
+		return this.violations.splice(0, this.violations.length);
+	}
+
 	constructor(readonly name: string) {}
 
 	route(method: string, path: string, handler: Handler) {
@@ -190,6 +222,7 @@ export class Simulator {
 			socket.on('close', () => this.sockets.delete(socket));
 		});
 		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		liveSimulators.add(this);
 		return this.url;
 	}
 
@@ -199,6 +232,11 @@ export class Simulator {
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 		this.server = undefined;
+		liveSimulators.delete(this);
+		const violations = this.drainViolations();
+		if (violations.length > 0) {
+			throw new Error(`${this.name} simulator broke its API description:\n- ${violations.join('\n- ')}`);
+		}
 	}
 
 	/** Requests whose path matches, for assertions. */
@@ -246,7 +284,8 @@ export class Simulator {
 			route.keys.forEach((key, i) => (req.params[key] = decodeURIComponent(match[i + 1])));
 			return await route.handler(req);
 		}
-		return { status: 404, body: { error: `No route ${req.method} ${req.path}` } };
+		if (this.contract?.unrouted) this.violations.push(...this.contract.unrouted(req));
+		return { status: 404, body: { error: `No route ${req.method} ${req.path}` }, injectedFault: 'no route' };
 	}
 
 	private async handle(incoming: http.IncomingMessage, res: http.ServerResponse) {
@@ -296,8 +335,11 @@ export class Simulator {
 		const fault = this.pickFault(req);
 		log.fault = fault?.kind;
 
-		const send = (response: SimResponse) => {
+		const send = (response: SimResponse, injected?: string) => {
 			log.status = response.status;
+			if (this.contract && !injected && !response.injectedFault) {
+				this.violations.push(...this.contract.checkResponse(req, response));
+			}
 			const payload = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
 			const contentType = response.raw !== undefined ? 'text/html; charset=utf-8' : 'application/json';
 			res.writeHead(response.status, {
@@ -313,13 +355,13 @@ export class Simulator {
 					status: fault.status,
 					body: fault.body ?? { error: http.STATUS_CODES[fault.status] },
 					headers: fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : undefined,
-				});
+				}, 'status');
 				return;
 			case 'html':
 				send({
 					status: fault.status ?? 403,
 					raw: '<!DOCTYPE html><html><head><title>Access denied</title></head><body><h1>Request blocked</h1></body></html>',
-				});
+				}, 'html');
 				return;
 			case 'slow':
 				await sleep(fault.delayMs);

@@ -132,6 +132,13 @@ export class PfExpertSimulator extends Simulator {
 	/** When set, every API answer carries `X-MyCRM-API-Warning` with this text. */
 	warning?: string;
 
+	/**
+	 * What a list answer carries besides `leads`: `full` = `{count, page, per_page, leads}` (seen
+	 * in public integration code); `noPerPage` leaves out `per_page`; `leadsOnly` is the seed's
+	 * own example, `{leads}` and nothing else.
+	 */
+	listEnvelope: 'full' | 'noPerPage' | 'leadsOnly' = 'full';
+
 	/** How many times a bulk DELETE removed every lead (an empty or missing list). */
 	deleteAllCount = 0;
 
@@ -319,7 +326,11 @@ export class PfExpertSimulator extends Simulator {
 		const expand = this.expand(req);
 		return {
 			status: 200,
-			body: { count: leads.length, page, per_page: perPage, leads: slice.map((lead) => this.view(lead, expand)) },
+			body: {
+				...(this.listEnvelope === 'leadsOnly' ? {} : { count: leads.length, page }),
+				...(this.listEnvelope === 'full' ? { per_page: perPage } : {}),
+				leads: slice.map((lead) => this.view(lead, expand)),
+			},
 		};
 	}
 
@@ -567,8 +578,12 @@ export class PfExpertSimulator extends Simulator {
 		const ops = this.operations(req);
 		if (!Array.isArray(ops)) return ops;
 		for (const op of ops) {
+			// The seed's table writes "/id/status" (id an integer), its example "/status": both are
+			// taken, and an id in the path must be this lead's.
 			const path = String(op.path ?? '');
-			const error = this.operate(lead, path.replace(/^\//, ''), op);
+			const withId = /^\/(\d+)\/(.+)$/.exec(path);
+			if (withId && Number(withId[1]) !== lead.id) return bad(`Path "${path}" names another lead than /leads/${lead.id}`);
+			const error = this.operate(lead, withId ? withId[2] : path.replace(/^\//, ''), op);
 			if (error) return error;
 		}
 		return { status: 204 };

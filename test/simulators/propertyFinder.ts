@@ -5,14 +5,21 @@
  * formats (v2 when `X-PF-Error-Format: problem-json-v2` is sent), 429 RATE_LIMIT without
  * Retry-After, the 3-month `createdAtFrom` rule and a firewall that answers HTML 403.
  *
+ * Every request is checked against the API description (spec/, see propertyFinderContract.ts)
+ * and refused with a 400 problem when the description does not allow it; every answer is
+ * checked too, and an answer outside the description fails the test (test/harness/contracts.ts).
+ *
  * The clock is controllable: `sim.now` ticks with real time plus whatever `advance()` added,
  * and drives token expiry, rate windows and the 3-month rule.
  */
+import { createHash } from 'node:crypto';
+
 import type { Query, SimRequest, SimResponse } from './framework';
 import { Simulator } from './framework';
+import { checkPfRequest, pfContract } from './propertyFinderContract';
 
 export interface PfContact {
-	type: 'email' | 'phone' | 'whatsappUsername';
+	type: 'email' | 'phone';
 	value: string;
 }
 
@@ -26,7 +33,7 @@ export interface PfLead {
 	listing?: { id: string; reference: string };
 	project?: { id: string };
 	developer?: { id: string };
-	call?: { talkTime: number; waitTime: number; recordFile: string | null };
+	call?: { talkTime: number; waitTime: number; recordFile: string };
 	responseLink?: string | null;
 	enrichment?: Record<string, string>;
 	distributionType?: 'project_cta' | 'project_open_leads';
@@ -41,6 +48,8 @@ export interface PfUser {
 	email: string;
 	mobile: string | null;
 	status: 'active' | 'inactive';
+	/** Deprecated by Property Finder: always null. */
+	callTracking: null;
 	role: { id: number; name: string; roleKey: string; baseRoleKey: string; isCustom: boolean };
 	publicProfile: {
 		id: number;
@@ -48,7 +57,14 @@ export interface PfUser {
 		email: string;
 		phone: string;
 		whatsappPhone: string;
+		bio: { primary: string | null; secondary: string | null };
+		position: { primary: string | null; secondary: string | null };
+		imageVariants: null;
+		verification: { status: 'pending' | 'verified' | 'unverified' | 'rejected'; requestDate: string | null } | null;
+		compliances: [];
+		isSuperAgent: boolean;
 	} | null;
+	createdAt: string;
 }
 
 export interface PfListing {
@@ -77,11 +93,16 @@ const DAY = 24 * 60 * 60 * 1000;
 
 type Problem = { status: number; type: string; title: string; detail: string; errors?: Array<{ detail: string; pointer?: string }> };
 
-function list(query: Query, name: string): string[] | undefined {
-	const raw = query[`${name}[]`] ?? query[name];
+/**
+ * The values of a list parameter: repeated keys (form/explode, the leads filters) or, where
+ * the description says "comma separated" (users, listings), one comma-separated value.
+ */
+function list(query: Query, name: string, commaSeparated = false): string[] | undefined {
+	const raw = query[name];
 	if (raw === undefined) return undefined;
-	const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(','));
-	return values.map((value) => value.trim()).filter((value) => value !== '');
+	const values = Array.isArray(raw) ? raw : [raw];
+	if (!commaSeparated) return values;
+	return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 }
 
 function scalar(query: Query, name: string): string | undefined {
@@ -89,6 +110,17 @@ function scalar(query: Query, name: string): string | undefined {
 	if (raw === undefined) return undefined;
 	return Array.isArray(raw) ? raw[0] : raw;
 }
+
+/**
+ * A placeholder key pair shaped like the ones Property Finder issues (the token request's schema
+ * wants a 40-character key and a 32-character secret), derived from `label`; never a real one.
+ */
+export function pfKeyPair(label: string): { apiKey: string; apiSecret: string } {
+	const hex = (salt: string) => createHash('sha256').update(`${salt}:${label}`).digest('hex');
+	return { apiKey: `${hex('key').slice(0, 5)}.${hex('key').slice(5, 39)}`, apiSecret: hex('secret').slice(0, 32) };
+}
+
+const DEFAULT_KEYS = pfKeyPair('pf-simulator');
 
 export class PropertyFinderSimulator extends Simulator {
 	readonly leads: PfLead[] = [];
@@ -130,10 +162,15 @@ export class PropertyFinderSimulator extends Simulator {
 	private readonly dataWindow: number[] = [];
 
 	constructor(
-		readonly apiKey = 'pf-key',
-		readonly apiSecret = 'pf-secret',
+		readonly apiKey = DEFAULT_KEYS.apiKey,
+		readonly apiSecret = DEFAULT_KEYS.apiSecret,
 	) {
 		super('Property Finder');
+		if (apiKey.length !== 40 || apiSecret.length !== 32) {
+			throw new Error('Property Finder issues 40-character API keys and 32-character secrets: use pfKeyPair()');
+		}
+		// Always on: no test talks to this simulator outside the API description.
+		this.contract = pfContract;
 		this.seed();
 		this.route('POST', '/v1/auth/token', (req) => this.guard(req, () => this.token(req), false));
 		this.route('GET', '/v1/leads', (req) => this.guard(req, () => this.listLeads(req)));
@@ -172,6 +209,7 @@ export class PropertyFinderSimulator extends Simulator {
 				email: `${first.toLowerCase()}@agency.example`,
 				mobile: `+97150000000${index}`,
 				status: 'active',
+				callTracking: null,
 				role: { id: 3, name: 'Agent', roleKey: 'agent', baseRoleKey: 'agent', isCustom: false },
 				publicProfile: {
 					id: profileId,
@@ -179,7 +217,14 @@ export class PropertyFinderSimulator extends Simulator {
 					email: `${first.toLowerCase()}.pf@agency.example`,
 					phone: `+97155000000${index}`,
 					whatsappPhone: `+97156000000${index}`,
+					bio: { primary: null, secondary: null },
+					position: { primary: 'Property Consultant', secondary: null },
+					imageVariants: null,
+					verification: { status: 'verified', requestDate: '2025-01-10T08:00:00Z' },
+					compliances: [],
+					isSuperAgent: index === 0,
 				},
+				createdAt: '2024-06-01T08:00:00Z',
 			});
 		});
 		this.users.push({
@@ -189,8 +234,10 @@ export class PropertyFinderSimulator extends Simulator {
 			email: 'old@agency.example',
 			mobile: null,
 			status: 'inactive',
+			callTracking: null,
 			role: { id: 1, name: 'Admin', roleKey: 'admin', baseRoleKey: 'admin', isCustom: false },
 			publicProfile: null,
+			createdAt: '2023-02-01T08:00:00Z',
 		});
 		const states: Array<PfListing['state']> = [
 			{ stage: 'live', type: 'live' },
@@ -230,11 +277,11 @@ export class PropertyFinderSimulator extends Simulator {
 		const last = LAST[(n * 3) % LAST.length];
 		const phone = `+9715${String(10_000_000 + n * 7919).slice(-8)}`;
 		const listing = this.listings[n % 3];
+		// The description's contact types are email and phone only (a WhatsApp lead's number is its phone).
 		const contacts: PfContact[] = [
 			{ type: 'phone', value: phone },
 			{ type: 'email', value: `${first.toLowerCase()}.${n}@mail.example` },
 		];
-		if (channel === 'whatsapp') contacts.push({ type: 'whatsappUsername', value: phone });
 		const lead: PfLead = {
 			id: `${channel}_lead_${1990 + n}`,
 			entityType: 'listing',
@@ -290,9 +337,11 @@ export class PropertyFinderSimulator extends Simulator {
 			return {
 				status: 403,
 				raw: '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center></body></html>',
+				// Switched on by a test (`firewall`): the WAF in front of the API, not the API.
+				injectedFault: 'firewall',
 			};
 		}
-		if (!authenticated) return handler();
+		if (!authenticated) return this.checked(req, handler);
 		if (!this.withinRate(this.dataWindow, this.dataLimitPerMinute)) {
 			return this.problem(req, { status: 429, type: 'RATE_LIMIT', title: 'Too Many Requests', detail: 'Rate limit exceeded' });
 		}
@@ -320,7 +369,20 @@ export class PropertyFinderSimulator extends Simulator {
 		if (!this.scopes.has(scope)) {
 			return this.problem(req, { status: 403, type: 'AUTHORIZATION', title: 'Forbidden', detail: 'Insufficient permissions' });
 		}
-		return handler();
+		return this.checked(req, handler);
+	}
+
+	/** Refuse what the API description does not allow, as Property Finder does (400 SCHEMA_VALIDATION). */
+	private checked(req: SimRequest, handler: () => SimResponse): SimResponse {
+		const verdict = checkPfRequest(req);
+		if (verdict.ok) return handler();
+		return this.problem(req, {
+			status: 400,
+			type: 'SCHEMA_VALIDATION',
+			title: 'Bad Request',
+			detail: '',
+			errors: verdict.errors,
+		});
 	}
 
 	/** True when the request carries a token that is valid now (for routes added from outside). */
@@ -506,11 +568,11 @@ export class PropertyFinderSimulator extends Simulator {
 	private listUsers(req: SimRequest): SimResponse {
 		const q = req.query;
 		let users = this.users.slice();
-		const ids = list(q, 'id');
+		const ids = list(q, 'id', true);
 		if (ids) users = users.filter((user) => ids.includes(String(user.id)));
-		const profiles = list(q, 'publicProfileId');
+		const profiles = list(q, 'publicProfileId', true);
 		if (profiles) users = users.filter((user) => user.publicProfile && profiles.includes(String(user.publicProfile.id)));
-		const emails = list(q, 'email')?.map((email) => email.toLowerCase());
+		const emails = list(q, 'email', true)?.map((email) => email.toLowerCase());
 		if (emails) users = users.filter((user) => emails.includes(user.email.toLowerCase()));
 		const status = scalar(q, 'status');
 		if (status !== undefined) {
@@ -539,7 +601,7 @@ export class PropertyFinderSimulator extends Simulator {
 		);
 		const state = scalar(q, 'filter[state]');
 		if (state) listings = listings.filter((listing) => listing.state.type === state || listing.state.stage === state);
-		const ids = list(q, 'filter[ids]');
+		const ids = list(q, 'filter[ids]', true);
 		if (ids) listings = listings.filter((listing) => ids.includes(listing.id));
 		const reference = scalar(q, 'filter[reference]');
 		if (reference) listings = listings.filter((listing) => listing.reference === reference);
@@ -547,13 +609,13 @@ export class PropertyFinderSimulator extends Simulator {
 		if (category) listings = listings.filter((listing) => listing.category === category);
 		const offering = scalar(q, 'filter[offeringType]');
 		if (offering) listings = listings.filter((listing) => (listing.price.type === 'sale' ? 'sale' : 'rent') === offering);
-		const assigned = list(q, 'filter[assignedToId]');
+		const assigned = list(q, 'filter[assignedToId]', true);
 		if (assigned) listings = listings.filter((listing) => assigned.includes(String(listing.assignedTo.id)));
 		const type = scalar(q, 'filter[type]');
 		if (type) listings = listings.filter((listing) => listing.type === type);
-		const bedrooms = list(q, 'filter[bedrooms]');
+		const bedrooms = list(q, 'filter[bedrooms]', true);
 		if (bedrooms) listings = listings.filter((listing) => bedrooms.includes(listing.bedrooms));
-		const locations = list(q, 'filter[locationId]');
+		const locations = list(q, 'filter[locationId]', true);
 		if (locations) listings = listings.filter((listing) => locations.includes(String(listing.location.id)));
 		const paged = this.pageOf(req, listings, 100);
 		if ('status' in paged) return paged;

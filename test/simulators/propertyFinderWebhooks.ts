@@ -9,12 +9,16 @@
  *                                                     409 when that event is already sent to that URL
  *   DELETE /v1/webhooks/{subscriptionId}          → 204, 404 when unknown
  *
- * The driver works against any URL (the in-process test server or a real n8n).
+ * The driver works against any URL (the in-process test server or a real n8n). Every delivery
+ * it sends is checked against the webhook's schema in the API description (closed-world: the
+ * payload holds only what the description lists) and `deliver()` throws before sending one that
+ * does not match — unless the test marks it `injectedFault` (a garbled or forged body on purpose).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 
 import type { SimRequest, SimResponse } from './framework';
 import type { PfLead, PropertyFinderSimulator } from './propertyFinder';
+import { checkPfDelivery } from './propertyFinderContract';
 
 export const WEBHOOK_EVENTS = [
 	'user.created',
@@ -64,6 +68,11 @@ export interface DeliverOptions {
 	/** Send this text instead of the serialised event (signed as given). */
 	rawBody?: string;
 	headers?: Record<string, string>;
+	/**
+	 * This delivery is wrong on purpose (what it breaks, e.g. "garbled body"): it is sent without
+	 * the check against the API description. Anything else that does not match throws.
+	 */
+	injectedFault?: string;
 }
 
 export interface DeliveryResult {
@@ -89,16 +98,41 @@ export function signPayload(rawBody: string, secret: string): string {
 	return createHmac('sha256', secret).update(rawBody).digest('hex');
 }
 
-/** A lead event as Property Finder delivers it. */
+/**
+ * The fields of a lead a delivery carries (`WHPayloadLead.payload`): no lead id (that is
+ * `entity.id`), no `createdAt`, `tags`, `call`, `enrichment` or `distributionType`.
+ */
+export const LEAD_PAYLOAD_FIELDS = ['channel', 'status', 'entityType', 'publicProfile', 'listing', 'project', 'developer', 'responseLink', 'sender'] as const;
+
+/** A lead event exactly as Property Finder delivers it (WHBaseEvent + WHEntityLead + WHPayloadLead). */
 export function leadEvent(type: string, lead: PfLead | Record<string, unknown>, at = Date.now()): PfEvent {
-	const payload = { ...(lead as Record<string, unknown>) };
+	const source = lead as Record<string, unknown>;
+	const payload: Record<string, unknown> = {};
+	for (const field of LEAD_PAYLOAD_FIELDS) {
+		// responseLink is a URI in a delivery, never null: leads without one leave it out.
+		if (source[field] !== undefined && source[field] !== null) payload[field] = source[field];
+	}
 	return {
 		id: randomUUID(),
 		type,
 		timestamp: new Date(at).toISOString(),
-		entity: { id: String(payload.id), type: 'lead' },
+		entity: { id: String(source.id), type: 'lead' },
 		payload,
 	};
+}
+
+/** Throw unless `raw` is a delivery the API description allows. */
+export function assertSpecDelivery(raw: string): void {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(raw);
+	} catch {
+		throw new Error('Property Finder never delivers a body that is not JSON; mark the delivery `injectedFault` if that is the point');
+	}
+	const problems = checkPfDelivery(parsed);
+	if (problems.length > 0) {
+		throw new Error(`This delivery is not one Property Finder sends (mark it \`injectedFault\` if that is the point):\n- ${problems.join('\n- ')}`);
+	}
 }
 
 /** POST events to a URL, signed with `secret`, with the repeats, concurrency and order asked for. */
@@ -108,6 +142,7 @@ export async function deliver(
 	options: DeliverOptions = {},
 ): Promise<DeliveryResult[]> {
 	const list = Array.isArray(events) ? events : [events];
+	if (!options.injectedFault) for (const event of list) assertSpecDelivery(options.rawBody ?? JSON.stringify(event));
 	const queue: PfEvent[] = [];
 	for (let round = 0; round < (options.repeat ?? 1); round++) queue.push(...list);
 	if (options.shuffle) {

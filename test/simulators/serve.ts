@@ -24,7 +24,7 @@ import { ClosingDealzSimulator } from './closingDealz';
 import { InfinitySimulator } from './infinity';
 import { EXPERT_TOKEN_PATH, PfExpertSimulator } from './pfExpert';
 import type { PfContact, PfLead } from './propertyFinder';
-import { PropertyFinderSimulator } from './propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from './propertyFinder';
 import type { DeliveryResult } from './propertyFinderWebhooks';
 import { PropertyFinderWebhooks } from './propertyFinderWebhooks';
 import { SmtpSink } from './smtp';
@@ -42,7 +42,7 @@ export type SandboxPorts = typeof SANDBOX_PORTS;
 
 /** Placeholder keys the simulators accept; never real ones. */
 export const SANDBOX_KEYS = {
-	propertyFinder: { apiKey: 'sandbox-pf-key', apiSecret: 'sandbox-pf-secret' },
+	propertyFinder: pfKeyPair('sandbox'),
 	pfExpert: { apiKey: 'sandbox-pfx-key', apiSecret: 'sandbox-pfx-secret' },
 	infinity: { apiKey: 'sandbox-infinity-key' },
 	alterEstate: { apiKey: 'sandbox-alterestate-key', publicToken: 'sandbox-alterestate-aetoken' },
@@ -157,7 +157,6 @@ export function newPfLead(pf: PropertyFinderSimulator, createdAt = pf.now): PfLe
 		{ type: 'phone', value: phone },
 		{ type: 'email', value: email },
 	];
-	if (channel === 'whatsapp') contacts.push({ type: 'whatsappUsername', value: phone });
 	return pf.addLead({
 		id: nextLeadId(channel),
 		entityType: 'listing',

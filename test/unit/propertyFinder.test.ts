@@ -48,7 +48,7 @@ describe('clampCreatedAtFrom', () => {
 });
 
 describe('leadQuery', () => {
-	test('lists as repeated key[] values, scalars as text, dates as UTC Z', () => {
+	test('lists as arrays under their own names (sent repeated), scalars as text, dates as UTC Z', () => {
 		expect(
 			leadQuery({
 				channel: ['email'],
@@ -63,11 +63,11 @@ describe('leadQuery', () => {
 				tag: '',
 			}),
 		).toEqual({
-			'channel[]': ['email'],
-			'listingReference[]': ['A-1', 'A-2'],
-			'publicProfileId[]': ['1001'],
-			'senderPhone[]': ['+971501234567'],
-			'senderEmail[]': ['x@y.com'],
+			channel: ['email'],
+			listingReference: ['A-1', 'A-2'],
+			publicProfileId: ['1001'],
+			senderPhone: ['+971501234567'],
+			senderEmail: ['x@y.com'],
 			search: 'foo',
 			listingCategory: 'commercial',
 			createdAtTo: '2025-04-30T05:54:18Z',
@@ -125,10 +125,37 @@ describe('simplifyLead', () => {
 			callTalkTime: null,
 			responseLink: null,
 			tags: [],
+			distributionType: null,
 			createdAt: null,
 			eventId: 'evt-1',
 			eventType: 'lead.created',
 		});
+	});
+	test('a delivery payload (no id, no createdAt): the id is entity.id, createdAt the event timestamp', () => {
+		const payload = {
+			channel: 'call',
+			status: 'sent',
+			entityType: 'listing',
+			publicProfile: { id: 1001 },
+			sender: { name: 'A B', contacts: [{ type: 'phone', value: '+971501234567' }] },
+		};
+		const simple = simplifyLead(payload, {
+			id: 'evt-2',
+			type: 'lead.assigned',
+			timestamp: '2026-01-02T03:04:05Z',
+			entity: { id: 'call_lead_7', type: 'lead' },
+		});
+		expect(simple.id).toBe('call_lead_7');
+		expect(simple.createdAt).toBe('2026-01-02T03:04:05Z');
+		expect(simple.agentPublicProfileId).toBe(1001);
+		expect([simple.eventId, simple.eventType]).toEqual(['evt-2', 'lead.assigned']);
+	});
+	test('the lead keeps its own createdAt and distributionType when it has them', () => {
+		const simple = simplifyLead(
+			{ id: 'x', createdAt: '2025-05-05T05:05:05Z', distributionType: 'project_cta' },
+			{ id: 'e', type: 'lead.updated', timestamp: '2026-01-01T00:00:00Z', entity: { id: 'x', type: 'lead' } },
+		);
+		expect([simple.createdAt, simple.distributionType]).toEqual(['2025-05-05T05:05:05Z', 'project_cta']);
 	});
 	test('a WhatsApp lead without a whatsappUsername contact uses the phone', () => {
 		const simple = simplifyLead({ channel: 'whatsapp', sender: { contacts: [{ type: 'phone', value: '+971501234567' }] } });

@@ -47,7 +47,7 @@ describe('webhook signature', () => {
 });
 
 describe('delivery dedupe window', () => {
-	const window = { maxEntries: 3, maxAgeMs: 1000 };
+	const window = { maxDeliveries: 3, maxAgeMs: 1000 };
 
 	it('lets a new id through once and flags repeats', () => {
 		let recent = readRecent(undefined);
@@ -56,7 +56,7 @@ describe('delivery dedupe window', () => {
 		recent = first.recent;
 		const again = rememberDelivery(recent, ['e1'], 200, window);
 		expect(again.isNew).toBe(false);
-		expect(again.recent).toEqual([['e1', 100]]);
+		expect(again.recent).toEqual([[['e1'], 100]]);
 	});
 
 	it('treats a delivery as a repeat when any of its keys is known', () => {
@@ -65,7 +65,7 @@ describe('delivery dedupe window', () => {
 		expect(rememberDelivery(recent, ['e3', 'lead:L2'], 1, window).isNew).toBe(true);
 	});
 
-	it('forgets ids by age and keeps at most maxEntries, newest kept', () => {
+	it('forgets deliveries by age and keeps at most maxDeliveries, newest kept', () => {
 		let recent = rememberDelivery([], ['old'], 0, window).recent;
 		expect(rememberDelivery(recent, ['old'], 999, window).isNew).toBe(false);
 		expect(rememberDelivery(recent, ['old'], 1000, window).isNew).toBe(true);
@@ -73,16 +73,35 @@ describe('delivery dedupe window', () => {
 		for (const [index, id] of ['a', 'b', 'c', 'd'].entries()) {
 			recent = rememberDelivery(recent, [id], index, window).recent;
 		}
-		expect(recent.map(([id]) => id)).toEqual(['b', 'c', 'd']);
+		expect(recent.map(([ids]) => ids)).toEqual([['b'], ['c'], ['d']]);
 		expect(pruneRecent(recent, 3, window)).toHaveLength(3);
 	});
 
-	it('reads only well-formed entries from static data', () => {
-		expect(readRecent([['a', 1], ['b'], 'c', [2, 3], ['d', 4]])).toEqual([
-			['a', 1],
-			['d', 4],
+	it('reads only well-formed entries from static data, the one-key format of before included', () => {
+		expect(readRecent([['a', 1], ['b'], 'c', [2, 3], ['d', 4], [['e', 'lead:L'], 5], [[], 6], [['f', 7], 8]])).toEqual([
+			[['a'], 1],
+			[['d'], 4],
+			[['e', 'lead:L'], 5],
 		]);
 		expect(readRecent({})).toEqual([]);
+	});
+
+	it('the default window holds 1,000 deliveries, however many keys each has', () => {
+		// Two keys per delivery (event and lead): a window counted in keys would hold only 500.
+		let recent: ReturnType<typeof readRecent> = [];
+		for (let n = 0; n < 1000; n++) {
+			const result = rememberDelivery(recent, [`event:e${n}`, `lead:L${n}`], n);
+			expect(result.isNew).toBe(true);
+			recent = result.recent;
+		}
+		expect(recent).toHaveLength(1000);
+		// The oldest delivery is still known, by either key…
+		expect(rememberDelivery(recent, ['event:e0', 'lead:other'], 1000).isNew).toBe(false);
+		expect(rememberDelivery(recent, ['event:other', 'lead:L0'], 1000).isNew).toBe(false);
+		// …until the 1,001st delivery pushes it out.
+		recent = rememberDelivery(recent, ['event:e1000', 'lead:L1000'], 1000).recent;
+		expect(rememberDelivery(recent, ['event:e0'], 1001).isNew).toBe(true);
+		expect(rememberDelivery(recent, ['event:e1'], 1001).isNew).toBe(false);
 	});
 });
 

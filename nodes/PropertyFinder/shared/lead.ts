@@ -24,7 +24,20 @@ function contact(contacts: IDataObject[], ...types: string[]): string | null {
 	return null;
 }
 
-export function simplifyLead(lead: IDataObject, event?: { id: string; type: string }): IDataObject {
+/** The envelope of a webhook delivery (`WHBaseEvent`): the lead's id is `entity.id`. */
+export interface LeadDelivery {
+	id: string;
+	type: string;
+	timestamp?: unknown;
+	entity?: unknown;
+}
+
+/**
+ * The flat lead of a lead from GET /v1/leads, or — with `delivery` — of a webhook delivery's
+ * `payload`, which carries no id, `createdAt`, tags or call: the id is then the event's
+ * `entity.id` and `createdAt` the event's `timestamp` (when the payload has none).
+ */
+export function simplifyLead(lead: IDataObject, delivery?: LeadDelivery): IDataObject {
 	const sender = asObject(lead.sender);
 	const contacts = (Array.isArray(sender.contacts) ? sender.contacts : []).map(asObject);
 	const listing = asObject(lead.listing);
@@ -33,8 +46,9 @@ export function simplifyLead(lead: IDataObject, event?: { id: string; type: stri
 	const whatsappContact = contact(contacts, 'whatsappUsername', 'whatsapp');
 	const whatsapp = whatsappContact ?? (lead.channel === 'whatsapp' ? phone : null);
 
+	const entityId = asObject(delivery?.entity).id;
 	const simple: IDataObject = {
-		id: orNull(lead.id as string),
+		id: orNull((entityId === undefined || entityId === null || entityId === '' ? lead.id : String(entityId)) as string),
 		name: orNull(sender.name as string),
 		phone,
 		email: contact(contacts, 'email'),
@@ -51,11 +65,12 @@ export function simplifyLead(lead: IDataObject, event?: { id: string; type: stri
 		callTalkTime: orNull(call.talkTime as number),
 		responseLink: orNull(lead.responseLink as string),
 		tags: Array.isArray(lead.tags) ? lead.tags : [],
-		createdAt: orNull(lead.createdAt as string),
+		distributionType: orNull(lead.distributionType as string),
+		createdAt: orNull((lead.createdAt ?? (typeof delivery?.timestamp === 'string' ? delivery.timestamp : undefined)) as string),
 	};
-	if (event) {
-		simple.eventId = event.id;
-		simple.eventType = event.type;
+	if (delivery) {
+		simple.eventId = delivery.id;
+		simple.eventType = delivery.type;
 	}
 	return simple;
 }

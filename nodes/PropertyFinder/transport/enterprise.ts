@@ -96,6 +96,8 @@ export async function pfRequest(
 		return (await apiRequest.call(
 			this,
 			pfService,
+			// Arrays as repeated keys (`status=sent&status=read`): the form/explode style of the
+			// API description. n8n-core hands `arrayFormat` to qs.stringify.
 			{ arrayFormat: 'repeat', ...rest, url },
 			itemIndex,
 		)) as ApiResponse<IDataObject>;
@@ -265,8 +267,9 @@ function phoneFilter(value: string): string {
 }
 
 /**
- * The query of GET /v1/leads for the node's filter names: list filters as repeated `key[]`
- * parameters, dates as UTC `Z` times (a raw "+04:00" would arrive as a space), phones in
+ * The query of GET /v1/leads for the node's filter names: list filters under their own names
+ * as arrays, which `pfRequest` sends repeated (`channel=call&channel=email`, OpenAPI's default
+ * form/explode style the API description declares; there is no `channel[]`), dates as UTC `Z` times (a raw "+04:00" would arrive as a space), phones in
  * international format (Property Finder stores +971…).
  */
 export function leadQuery(filters: IDataObject, timeZone = 'UTC'): IDataObject {
@@ -275,7 +278,7 @@ export function leadQuery(filters: IDataObject, timeZone = 'UTC'): IDataObject {
 		let values = listValue(filters[name]);
 		if (name === 'senderPhone') values = values.map(phoneFilter);
 		if (name === 'senderEmail') values = values.map((email) => email.toLowerCase());
-		if (values.length > 0) qs[`${name}[]`] = values;
+		if (values.length > 0) qs[name] = values;
 	}
 	for (const name of SCALAR_FILTERS) {
 		const value = filters[name];

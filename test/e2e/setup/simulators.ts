@@ -12,7 +12,7 @@ import { AlterEstateSimulator } from '../../simulators/alterEstate';
 import { ClosingDealzSimulator } from '../../simulators/closingDealz';
 import { InfinitySimulator } from '../../simulators/infinity';
 import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../simulators/pfExpert';
-import { PropertyFinderSimulator } from '../../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../simulators/propertyFinder';
 import { PropertyFinderWebhooks } from '../../simulators/propertyFinderWebhooks';
 import { SmtpSink } from '../../simulators/smtp';
 import type { CredentialInput } from '../lib/n8n.cjs';
@@ -48,8 +48,8 @@ export function simulatorKeys(prefix = 'sandbox'): SimulatorKeys {
 	const key = (name: string) => `${prefix}-${name}-${tag}`;
 	return {
 		infinityKey: key('infinity-key'),
-		pfKey: key('pf-key'),
-		pfSecret: key('pf-secret'),
+		pfKey: pfKeyPair(key('pf')).apiKey,
+		pfSecret: pfKeyPair(key('pf')).apiSecret,
 		expertKey: key('pfx-key'),
 		expertSecret: key('pfx-secret'),
 		alterEstateKey: key('alterestate-key'),

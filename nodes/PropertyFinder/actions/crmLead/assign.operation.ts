@@ -46,7 +46,8 @@ async function send(this: IExecuteFunctions, prepared: PreparedAssign, itemIndex
 		{
 			method: 'PATCH',
 			path: `/leads/${prepared.leadId}`,
-			body: { operations: [{ op: 'replace', path: '/assignment/user', value: prepared.userId }] },
+			// "/id/assignment/user", as the seed's table and bulk form have it (see Update Status).
+			body: { operations: [{ op: 'replace', path: `/${prepared.leadId}/assignment/user`, value: prepared.userId }] },
 			timeout: prepared.timeout,
 			idempotent: true,
 		},

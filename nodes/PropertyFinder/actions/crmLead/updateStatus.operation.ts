@@ -45,7 +45,9 @@ async function send(this: IExecuteFunctions, prepared: PreparedStatus, itemIndex
 		{
 			method: 'PATCH',
 			path: `/leads/${prepared.leadId}`,
-			body: { operations: [{ op: 'replace', path: '/status', value: prepared.status }] },
+			// The seed's table says "/id/status"; its single-lead example leaves the id out. The
+			// bulk form with the id is unambiguous, so it is used here too.
+			body: { operations: [{ op: 'replace', path: `/${prepared.leadId}/status`, value: prepared.status }] },
 			timeout: prepared.timeout,
 			// "replace" sets the same value however often it is sent.
 			idempotent: true,

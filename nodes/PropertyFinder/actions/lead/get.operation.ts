@@ -54,7 +54,7 @@ async function send(this: IExecuteFunctions, lookup: LeadLookup, itemIndex: numb
 		{
 			method: 'GET',
 			path: '/v1/leads',
-			qs: { 'id[]': [lookup.leadId], perPage: 1 },
+			qs: { id: [lookup.leadId], perPage: 1 },
 			idempotent: true,
 			timeout: lookup.timeout,
 		},
