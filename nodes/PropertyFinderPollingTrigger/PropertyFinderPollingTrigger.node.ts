@@ -231,8 +231,9 @@ export class PropertyFinderPollingTrigger implements INodeType {
 		}
 
 		const window = pollWindow(state, startedAt, settings);
-		// The baseline also takes the leads of the last seconds as known: nothing old is emitted.
-		if (baseline) window.to = startedAt;
+		// The baseline also takes the leads of the last seconds as known (to the next whole second,
+		// the precision of the query): nothing that exists at the activation is emitted later.
+		if (baseline) window.to = Math.ceil(startedAt / 1000) * 1000;
 		if (window.clamped) {
 			this.logger.warn(
 				`Property Finder Polling Trigger: only the last ${settings.maxLookbackMs / DAY_MS} days can be read; older leads are skipped`,

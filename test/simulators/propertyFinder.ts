@@ -112,8 +112,8 @@ export class PropertyFinderSimulator extends Simulator {
 	/** true: HTML 403 for requests without a User-Agent; 'always': HTML 403 for every request. */
 	firewall: boolean | 'always' = false;
 
-	/** Called after each page of GET /v1/leads was computed (before it is sent). */
-	onLeadsPage?: (page: number) => void;
+	/** Called after each page of GET /v1/leads was computed (before it is sent), with its leads. */
+	onLeadsPage?: (page: number, leads: readonly PfLead[]) => void;
 
 	/**
 	 * Test switch, off by default: how `createdAt` is written in GET /v1/leads responses, while
@@ -502,7 +502,7 @@ export class PropertyFinderSimulator extends Simulator {
 		const written = this.writeCreatedAt;
 		const data = written ? paged.slice.map((lead) => ({ ...lead, createdAt: written(lead) })) : paged.slice;
 		const response: SimResponse = { status: 200, body: { data, pagination: paged.pagination } };
-		this.onLeadsPage?.(paged.page);
+		this.onLeadsPage?.(paged.page, paged.slice);
 		return response;
 	}
 
