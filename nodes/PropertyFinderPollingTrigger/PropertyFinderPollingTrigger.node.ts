@@ -77,7 +77,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Each new lead starts the workflow once. The first activation starts from now (nothing old is sent) unless "Since" is set in Options. The API key needs the <b>leads:read</b> scope.',
+					'Each new lead starts the workflow once, also when Property Finder lists it up to "Overlap" minutes late. The first activation starts from now (nothing old is sent) unless "Since" is set in Options; editing the filters later sends no lead twice. The API key needs the <b>leads:read</b> scope.',
 				name: 'pollNotice',
 				type: 'notice',
 				default: '',
@@ -139,7 +139,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 1440 },
 						default: 10,
 						description:
-							'How far back each check looks again for leads that Property Finder lists late. Leads already sent are not sent again.',
+							'Lateness window: a lead that Property Finder lists at most this many minutes after its creation time is still sent, once. Each check looks back this far; leads already sent are never sent again. A larger value takes effect as new leads come in.',
 					},
 					{
 						displayName: 'Since',
@@ -147,7 +147,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						type: 'dateTime',
 						default: '',
 						description:
-							'On the first activation, also send the leads created since this date (at most 89 days back: Property Finder keeps 3 months). Empty: start from the activation.',
+							'On the first activation only, also send the leads created since this date (at most 88 days back: Property Finder keeps 3 months). Changing it later has no effect. Empty: start from the activation.',
 					},
 				],
 			},

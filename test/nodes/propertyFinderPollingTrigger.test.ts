@@ -611,3 +611,45 @@ describe('upgrade from the version 1 state', () => {
 		},
 	);
 });
+
+describe('every query is one the OpenAPI document of GET /v1/leads allows', () => {
+	// The query parameters of `GET /v1/leads` in reference/property-finder-enterprise-openapi.json.
+	const SPEC_PARAMETERS = new Set([
+		'page', 'perPage', 'orderBy', 'orderDirection', 'search', 'id', 'status', 'channel', 'entityType', 'publicProfileId',
+		'listingId', 'listingReference', 'listingCategory', 'listingOffering', 'developerId', 'projectId', 'senderName',
+		'senderPhone', 'senderEmail', 'tag', 'excludeTag', 'createdAtFrom', 'createdAtTo',
+	]);
+	const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+	it('baseline, backfill, steady polls, filter edits and manual runs send only allowed names and formats', async () => {
+		const h = harness({ filters: { channel: ['call', 'email'], entityType: ['listing'], publicProfileId: [1001, 1002], listingReference: 'APT-100, APT-101' } });
+		await h.poll();
+		for (let i = 0; i < 60; i++) sim.addLead({ publicProfile: { id: 1001 }, listing: { id: sim.listings[0].id, reference: 'APT-100' } });
+		pass(MINUTE);
+		await h.poll();
+		h.node.parameters.filters = { channel: ['whatsapp'] };
+		pass(MINUTE);
+		await h.poll();
+		await h.poll('manual');
+		await harness({ options: { since: '2019-06-01' } }).poll();
+		const calls = leadsGet();
+		expect(calls.length).toBeGreaterThan(4);
+		for (const call of calls) {
+			expect(call.status).toBe(200);
+			// The array spelling (`channel[]` or `channel`) belongs to the shared query builder.
+			for (const key of Object.keys(call.query)) expect(SPEC_PARAMETERS.has(key.replace(/\[\]$/, ''))).toBe(true);
+			const q = call.query as Record<string, string>;
+			expect(Number(q.page)).toBeGreaterThanOrEqual(1);
+			expect(Number.isInteger(Number(q.perPage)) && Number(q.perPage) >= 1 && Number(q.perPage) <= 50).toBe(true);
+			expect(q.orderBy).toBe('createdAt');
+			expect(['asc', 'desc']).toContain(q.orderDirection);
+			expect(q.createdAtFrom).toMatch(RFC3339_SECONDS);
+			// Not older than three months, with a margin.
+			expect(Date.parse(q.createdAtFrom)).toBeGreaterThanOrEqual(call.at - 88 * 24 * 60 * MINUTE);
+			if (q.createdAtTo !== undefined) {
+				expect(q.createdAtTo).toMatch(RFC3339_SECONDS);
+				expect(Date.parse(q.createdAtFrom)).toBeLessThanOrEqual(Date.parse(q.createdAtTo));
+			}
+		}
+	});
+});
