@@ -11,7 +11,7 @@ import { operation as alterEstateCreate } from '../nodes/AlterEstate/actions/lea
 import { operation as closingDealzCreate } from '../nodes/ClosingDealz/actions/lead/create.operation';
 import { operation as infinityCreate } from '../nodes/InfinityCrm/actions/lead/create.operation';
 import { simplifyLead } from '../nodes/PropertyFinder/shared/lead';
-import { advance, backfillState } from '../nodes/PropertyFinderPollingTrigger/state';
+import { advance, initialState } from '../nodes/PropertyFinderPollingTrigger/state';
 import { checkSignature, signBody } from '../nodes/PropertyFinderTrigger/delivery';
 import type { BatchOperation, ItemOperation } from '../nodes/shared/execute';
 import { runOperation } from '../nodes/shared/execute';
@@ -200,7 +200,7 @@ export async function cpuBenchmarks(count: number): Promise<CpuRow[]> {
 	}));
 	rows.push(
 		measure('Polling trigger: exactly-once state for one poll', count, () =>
-			advance(backfillState('{}', 0), stamps),
+			advance(initialState('[]', 0), stamps, { from: 0, to: Date.now(), clamped: false }, Date.now()),
 		),
 	);
 

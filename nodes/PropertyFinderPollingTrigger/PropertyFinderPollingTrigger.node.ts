@@ -18,21 +18,33 @@ import {
 import {
 	PF_MAX_PER_PAGE,
 	PfDateError,
-	clampCreatedAtFrom,
 	leadQuery,
 	listValue,
 	pfPaginate,
 	pfRequest,
 	toPfDate,
 } from '../PropertyFinder/transport/enterprise';
-import type { LeadStamp, PollSettings, PollState } from './state';
-import { DEFAULT_SETTINGS, advance, backfillState, baselineState, pollWindow, readState } from './state';
+import type { PollSettings, PollState, PollWindow } from './state';
+import {
+	DEFAULT_SETTINGS,
+	advance,
+	baselineFloor,
+	fingerprint,
+	initialState,
+	pollWindow,
+	readState,
+	withFilters,
+} from './state';
 
 /** Leads returned by a manual "Fetch Test Event". */
 const MANUAL_SAMPLE = 3;
 
 /** Stop asking for further pages once this share of n8n's poll budget is used. */
 const BUDGET_SHARE = 0.8;
+
+const DEFAULT_OVERLAP_MINUTES = 10;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function filtersOf(ctx: IPollFunctions): IDataObject {
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
@@ -42,15 +54,6 @@ function filtersOf(ctx: IPollFunctions): IDataObject {
 		listingReference: listValue(filters.listingReference),
 		publicProfileId: listValue(filters.publicProfileId),
 	};
-}
-
-/** The filters in a stable form: the state belongs to one set of filters. */
-function fingerprint(query: IDataObject): string {
-	return JSON.stringify(
-		Object.keys(query)
-			.sort()
-			.map((key) => [key, Array.isArray(query[key]) ? [...(query[key] as string[])].sort() : query[key]]),
-	);
 }
 
 function createdAtOf(lead: IDataObject): number {
@@ -74,7 +77,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Each new lead starts the workflow once. The first activation starts from now (nothing old is sent) unless "Since" is set in Options. The API key needs the <b>leads:read</b> scope.',
+					'Each new lead starts the workflow once, also when Property Finder lists it up to "Overlap" minutes late. The first activation starts from now (nothing old is sent) unless "Since" is set in Options; editing the filters later sends no lead twice. The API key needs the <b>leads:read</b> scope.',
 				name: 'pollNotice',
 				type: 'notice',
 				default: '',
@@ -136,7 +139,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 1440 },
 						default: 10,
 						description:
-							'How far back each check looks again for leads that Property Finder lists late. Leads already sent are not sent again.',
+							'Lateness window: a lead that Property Finder lists at most this many minutes after its creation time is still sent, once. Each check looks back this far; leads already sent are never sent again. A larger value takes effect as new leads come in.',
 					},
 					{
 						displayName: 'Since',
@@ -144,7 +147,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						type: 'dateTime',
 						default: '',
 						description:
-							'On the first activation, also send the leads created since this date (at most 89 days back: Property Finder keeps 3 months). Empty: start from the activation.',
+							'On the first activation only, also send the leads created since this date (at most 88 days back: Property Finder keeps 3 months). Changing it later has no effect. Empty: start from the activation.',
 					},
 				],
 			},
@@ -170,23 +173,30 @@ export class PropertyFinderPollingTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedAt = Date.now();
-		const query = leadQuery(filtersOf(this));
+		const filters = filtersOf(this);
+		const query = leadQuery(filters);
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const overlapMinutes = Number(options.overlapMinutes ?? 10);
+		const overlapMinutes = Number(options.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
 		const settings: PollSettings = {
 			...DEFAULT_SETTINGS,
-			overlapMs: (Number.isFinite(overlapMinutes) && overlapMinutes > 0 ? overlapMinutes : 10) * 60_000,
+			overlapMs: (Number.isFinite(overlapMinutes) && overlapMinutes > 0 ? overlapMinutes : DEFAULT_OVERLAP_MINUTES) * 60_000,
 		};
 		const shape = (lead: IDataObject): INodeExecutionData => ({ json: simplify ? simplifyLead(lead) : lead });
-		const lookbackStart = clampCreatedAtFrom('1970-01-01T00:00:00Z', startedAt).value;
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the latest matching leads and leaves the polling state alone.
 			const { body } = await pfRequest.call(this, {
 				method: 'GET',
 				path: '/v1/leads',
-				qs: { ...query, orderBy: 'createdAt', orderDirection: 'desc', page: 1, perPage: MANUAL_SAMPLE, createdAtFrom: lookbackStart },
+				qs: {
+					...query,
+					orderBy: 'createdAt',
+					orderDirection: 'desc',
+					page: 1,
+					perPage: MANUAL_SAMPLE,
+					createdAtFrom: toPfDate(Math.ceil((startedAt - settings.maxLookbackMs) / 1000) * 1000),
+				},
 				idempotent: true,
 			});
 			const leads = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
@@ -194,114 +204,125 @@ export class PropertyFinderPollingTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const filters = fingerprint(query);
-		let state: PollState | undefined = readState(staticData.pollState);
-		if (!state || state.filters !== filters) {
+		const filterPrint = fingerprint(filters);
+		let state: PollState | undefined = readState(staticData.pollState, startedAt, settings);
+		// The first successful poll records a baseline (emits nothing) unless Since asks for a backfill.
+		let baseline = false;
+		if (!state) {
 			const since = options.since;
 			if (since === undefined || since === null || since === '') {
-				staticData.pollState = await baseline.call(this, query, filters, lookbackStart);
-				return null;
+				baseline = true;
+				state = initialState(filterPrint, baselineFloor(startedAt, settings));
+			} else {
+				let sinceMs: number;
+				try {
+					sinceMs = Date.parse(toPfDate(since, this.getTimezone()));
+				} catch (error) {
+					const problem = error instanceof PfDateError ? error.message : `"${String(since)}" is not a date`;
+					throw new NodeOperationError(this.getNode(), `Since: ${problem}`, {
+						description: 'Enter a date such as 2025-05-01 or 2025-05-01T09:00:00+04:00, or leave it empty.',
+					});
+				}
+				state = initialState(filterPrint, sinceMs);
 			}
-			let sinceMs: number;
-			try {
-				sinceMs = Date.parse(toPfDate(since, this.getTimezone()));
-			} catch (error) {
-				const problem = error instanceof PfDateError ? error.message : `"${String(since)}" is not a date`;
-				throw new NodeOperationError(this.getNode(), `Since: ${problem}`, {
-					description: 'Enter a date such as 2025-05-01 or 2025-05-01T09:00:00+04:00, or leave it empty.',
-				});
-			}
-			state = backfillState(filters, sinceMs);
+		} else if (state.filters !== filterPrint) {
+			// Edited filters: keep what was emitted, do not backfill again (see withFilters).
+			state = withFilters(state, filterPrint, startedAt, settings);
 		}
 
 		const window = pollWindow(state, startedAt, settings);
+		// The baseline also takes the leads of the last seconds as known (to the next whole second,
+		// the precision of the query): nothing that exists at the activation is emitted later.
+		if (baseline) window.to = Math.ceil(startedAt / 1000) * 1000;
 		if (window.clamped) {
 			this.logger.warn(
-				'Property Finder Polling Trigger: only the last 89 days can be read; older leads are skipped',
+				`Property Finder Polling Trigger: only the last ${settings.maxLookbackMs / DAY_MS} days can be read; older leads are skipped`,
 			);
 		}
 		if (window.from > window.to) {
-			// The newest lead seen is younger than the lag (or the server clock runs ahead):
-			// nothing can be asked for yet.
+			// The newest lead seen is younger than the lag (or Since lies ahead): nothing to ask for yet.
 			return null;
 		}
 
-		const received: IDataObject[] = [];
-		const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
-		// The window re-reads the overlap first; stopping before any unseen lead was read would
-		// leave the cursor where it is, and every later poll would stop at the same place.
-		const known = new Set(state.seen.map(([id]) => id));
-		let unseenRead = false;
-		let slowestPage = 0;
-		for (let page: number | null = 1; page !== null; ) {
-			const overBudget = budget !== undefined && Date.now() - startedAt + slowestPage > budget * BUDGET_SHARE;
-			if (page > 1 && unseenRead && overBudget) {
-				this.logger.info(
-					`Property Finder Polling Trigger: stopping after ${received.length} leads to stay inside the poll time; the next poll continues from there`,
-				);
-				break;
-			}
-			const pageStarted = Date.now();
-			const { body }: { body: IDataObject } = await pfRequest.call(this, {
-				method: 'GET',
-				path: '/v1/leads',
-				qs: {
-					...query,
-					orderBy: 'createdAt',
-					orderDirection: 'asc',
-					page,
-					perPage: PF_MAX_PER_PAGE,
-					createdAtFrom: toPfDate(Math.floor(window.from)),
-					createdAtTo: toPfDate(Math.floor(window.to)),
-				},
-				idempotent: true,
-			});
-			slowestPage = Math.max(slowestPage, Date.now() - pageStarted);
-			const records: IDataObject[] = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
-			received.push(...records);
-			unseenRead ||= records.some((lead) => !known.has(String(lead.id ?? '')));
-			const next: unknown = (body?.pagination as IDataObject | undefined)?.nextPage;
-			page = records.length > 0 && typeof next === 'number' && next > page ? next : null;
-		}
-
-		const stamps: Array<LeadStamp & { index: number }> = received
-			.map((lead, index) => ({ id: String(lead.id ?? ''), createdAt: createdAtOf(lead), index }))
-			.filter((stamp) => stamp.id !== '')
-			// A lead without a readable date is placed at the start of the window: emitted once,
-			// without moving the cursor.
-			.map((stamp) => (Number.isNaN(stamp.createdAt) ? { ...stamp, createdAt: Math.max(window.from, 0) } : stamp));
-		const { emit, state: next } = advance(state, stamps, settings);
+		const budget = typeof this.getPollBudgetMs === 'function' && !baseline ? this.getPollBudgetMs() : undefined;
+		const received = await readWindow.call(this, query, window, new Set(state.seen.map(([id]) => id)), startedAt, budget);
+		const stamps = received.map((lead, index) => ({ id: String(lead.id ?? ''), createdAt: createdAtOf(lead), index }));
+		const { emit, odd, state: next } = advance(state, stamps, window, startedAt, settings);
 		staticData.pollState = next;
-		if (emit.length === 0) return null;
+		if (baseline || emit.length === 0) return null;
+		for (const index of odd) {
+			const lead = received[index];
+			this.logger.warn(
+				`Property Finder Polling Trigger: lead ${String(lead.id)} has createdAt ${JSON.stringify(lead.createdAt ?? null)}, which is unreadable or after the end of the time window asked for; it is emitted once and does not move the polling position`,
+			);
+		}
 		return [emit.map((index) => shape(received[index]))];
 	}
 }
 
-/** First activation: remember the newest existing leads as already seen, emit nothing. */
-async function baseline(
+/**
+ * Read the whole window, oldest first. Pages are keyed by time: after each page the next
+ * request starts at the second of the last lead read (`createdAtFrom`, page 1), so a lead that
+ * leaves the result set (reassigned, retagged) during a long read cannot shift an unread lead
+ * onto a page already read. Leads read twice (the shared second) are dropped by id. Only when
+ * a whole page shares one second does it move on by page number.
+ */
+async function readWindow(
 	this: IPollFunctions,
 	query: IDataObject,
-	filters: string,
-	lookbackStart: string,
-): Promise<PollState> {
-	const newest: LeadStamp[] = [];
-	for (let page = 1; ; page++) {
-		const { body } = await pfRequest.call(this, {
+	window: PollWindow,
+	known: Set<string>,
+	startedAt: number,
+	budget: number | undefined,
+): Promise<IDataObject[]> {
+	const received = new Map<string, IDataObject>();
+	const withoutId: IDataObject[] = [];
+	const toSecond = Math.floor(window.to / 1000) * 1000;
+	let fromSecond = Math.floor(window.from / 1000) * 1000;
+	// The window re-reads the overlap first; stopping before any unseen lead was read would
+	// leave the cursor where it is, and every later poll would stop at the same place.
+	let unseenRead = false;
+	let slowest = 0;
+	for (let page = 1, requests = 0; ; requests++) {
+		const overBudget = budget !== undefined && Date.now() - startedAt + slowest > budget * BUDGET_SHARE;
+		if (requests > 0 && unseenRead && overBudget) {
+			this.logger.info(
+				`Property Finder Polling Trigger: stopping after ${received.size} leads to stay inside the poll time; the next poll continues from there`,
+			);
+			break;
+		}
+		const requestStarted = Date.now();
+		const { body }: { body: IDataObject } = await pfRequest.call(this, {
 			method: 'GET',
 			path: '/v1/leads',
-			qs: { ...query, orderBy: 'createdAt', orderDirection: 'desc', page, perPage: PF_MAX_PER_PAGE, createdAtFrom: lookbackStart },
+			qs: {
+				...query,
+				orderBy: 'createdAt',
+				orderDirection: 'asc',
+				page,
+				perPage: PF_MAX_PER_PAGE,
+				createdAtFrom: toPfDate(fromSecond),
+				createdAtTo: toPfDate(toSecond),
+			},
 			idempotent: true,
 		});
-		const records = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
-		const stamps = records
-			.map((lead) => ({ id: String(lead.id ?? ''), createdAt: createdAtOf(lead) }))
-			.filter((stamp) => stamp.id !== '' && !Number.isNaN(stamp.createdAt));
-		newest.push(...stamps);
-		const top = newest.length > 0 ? newest[0].createdAt : undefined;
-		const next = (body?.pagination as IDataObject | undefined)?.nextPage;
-		// Leads sharing the newest timestamp may continue on the next page.
-		const allAtTop = top !== undefined && stamps.length > 0 && stamps.every((stamp) => stamp.createdAt === top);
-		if (!allAtTop || typeof next !== 'number' || next <= page || newest.length >= DEFAULT_SETTINGS.maxSeen) break;
+		slowest = Math.max(slowest, Date.now() - requestStarted);
+		const records: IDataObject[] = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
+		for (const lead of records) {
+			const id = lead?.id === undefined || lead.id === null ? '' : String(lead.id);
+			if (id === '') withoutId.push(lead);
+			else if (!received.has(id)) received.set(id, lead);
+			if (!known.has(id)) unseenRead = true;
+		}
+		const next: unknown = (body?.pagination as IDataObject | undefined)?.nextPage;
+		if (records.length === 0 || typeof next !== 'number' || next <= page) break;
+		const last = Math.floor(createdAtOf(records[records.length - 1]) / 1000) * 1000;
+		if (Number.isFinite(last) && last > fromSecond && last <= toSecond) {
+			fromSecond = last;
+			page = 1;
+		} else {
+			page = next;
+		}
 	}
-	return baselineState(filters, newest);
+	return [...received.values(), ...withoutId];
 }

@@ -100,7 +100,8 @@ it(
 		const before = new Set(sim.leads.map((lead) => lead.id));
 		let h = make();
 		expect(await h.poll()).toBeNull();
-		const baselineTop = (h.nodeStaticData().pollState as { cursor: number }).cursor;
+		// Late leads are dated after the newest lead the baseline saw (or inside its window).
+		const baselineTop = (h.nodeStaticData().pollState as { cursor: number | null }).cursor ?? sim.now - OVERLAP * MINUTE;
 
 		const emitted = new Map<string, number>();
 		const record = (result: INodeExecutionData[][] | null) => {
@@ -117,10 +118,12 @@ it(
 		// the poller, and the late lead is older than what it has already read.
 		let lateBetweenPages = 0;
 		let slowPages = false;
-		sim.onLeadsPage = (page) => {
+		// Pages answered in the current poll (the node pages by time, so `page` stays mostly 1).
+		let pagesInPoll = 0;
+		sim.onLeadsPage = () => {
 			// Pages that take a second each (the clock is fake: nothing waits).
 			if (slowPages) pass(SECOND);
-			if (page >= 2 && pageRandom() < 0.3) {
+			if (++pagesInPoll >= 2 && pageRandom() < 0.3) {
 				lateBetweenPages++;
 				const at = Math.max(baselineTop + 1, sim.now - (40 + Math.floor(pageRandom() * 60)) * SECOND);
 				sim.addLead({ createdAt: new Date(at).toISOString() });
@@ -161,7 +164,15 @@ it(
 			);
 			const scenario: Scenario = pollNo <= 2 ? 'clean' : PLAN[pollNo % PLAN.length];
 			counts[scenario]++;
-			const failAt = (req: SimRequest) => leadsPath(req) && req.query.page === String(2 + Math.floor(pollNo % 3));
+			// Mid-pagination: the 2nd, 3rd or 4th distinct page request of this poll (its retries too).
+			pagesInPoll = 0;
+			const pageOrdinals = new Map<string, number>();
+			const failAt = (req: SimRequest) => {
+				if (!leadsPath(req)) return false;
+				const key = `${String(req.query.createdAtFrom)}|${String(req.query.page)}`;
+				if (!pageOrdinals.has(key)) pageOrdinals.set(key, pageOrdinals.size);
+				return pageOrdinals.get(key) === 1 + (pollNo % 3);
+			};
 			if (scenario === 'fail-429') {
 				sim.fault({ kind: 'status', status: 429, retryAfter: '0', body: { type: 'RATE_LIMIT', title: 'Too Many Requests', detail: 'Rate limit exceeded' } }, { times: 6, match: failAt });
 			} else if (scenario === 'fail-5xx') {

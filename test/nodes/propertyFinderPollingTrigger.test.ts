@@ -73,7 +73,8 @@ describe('first activation and manual runs', () => {
 		const h = harness();
 		expect(await h.poll()).toBeNull();
 		expect(leadsGet()).toHaveLength(1);
-		expect(leadsGet()[0].query).toMatchObject({ orderBy: 'createdAt', orderDirection: 'desc' });
+		// The baseline reads the lateness window before the activation and records it as known.
+		expect(leadsGet()[0].query).toMatchObject({ orderBy: 'createdAt', orderDirection: 'asc' });
 		const state = h.nodeStaticData().pollState as IDataObject;
 		expect(state.cursor).toBe(Date.parse(sim.leads[119].createdAt));
 
@@ -265,16 +266,19 @@ describe('volume, restarts and clock skew', () => {
 		};
 
 		let late = 0;
-		sim.onLeadsPage = (page) => {
+		let pageRequests = 0;
+		sim.onLeadsPage = () => {
 			// A lead listed late lands between pages already read: pages shift under the poller.
-			if (page % 2 === 0 && late < 400) {
+			if (++pageRequests % 2 === 0 && late < 400) {
 				late++;
 				sim.addLead({ createdAt: new Date(sim.now - (1 + (late % 2)) * MINUTE).toISOString() });
 			}
 		};
 
 		let created = 0;
+		let longestRead = 0;
 		for (let pollNo = 0; pollNo < 52; pollNo++) {
+			const requestsBefore = leadsGet().length;
 			// 192 leads in groups of 8 sharing one millisecond (page boundaries fall inside groups).
 			for (let group = 0; group < 24; group++) {
 				const at = new Date(sim.now - (24 - group) * 2500).toISOString();
@@ -283,6 +287,7 @@ describe('volume, restarts and clock skew', () => {
 			}
 			pass(2 * MINUTE);
 			record(await h.poll());
+			longestRead = Math.max(longestRead, leadsGet().length - requestsBefore);
 			if (pollNo % 10 === 9) {
 				// n8n restarted: the node continues from the saved static data.
 				h = harness(parameters, { credentialsHelper, staticData: h.saved(), workflowId: 'poll-volume' });
@@ -302,7 +307,7 @@ describe('volume, restarts and clock skew', () => {
 
 		expect(created).toBeGreaterThanOrEqual(10_000);
 		expect(late).toBeGreaterThan(100);
-		expect(leadsGet().some((call) => Number(call.query.page) >= 4)).toBe(true);
+		expect(longestRead).toBeGreaterThanOrEqual(4);
 		expect(sim.leads).toHaveLength(created + late);
 		expect(emitted.size).toBe(sim.leads.length);
 		expect([...emitted.values()].every((count) => count === 1)).toBe(true);
@@ -373,5 +378,277 @@ describe('credentials', () => {
 		const error = await h.poll().catch((e: unknown) => e);
 		const text = JSON.stringify(result) + JSON.stringify(error) + String((error as Error).message);
 		for (const secret of [API_KEY, API_SECRET, token]) expect(text).not.toContain(secret);
+	});
+});
+
+/** Warnings the node logged during `run` (n8n's logger, from n8n-core's own container). */
+async function warningsDuring<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+	const fromCore = (name: string) => require.resolve(name, { paths: [require.resolve('n8n-core')] });
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Container } = require(fromCore('@n8n/di')) as typeof import('@n8n/di');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require(fromCore('@n8n/backend-common')) as typeof import('@n8n/backend-common');
+	const spy = jest.spyOn(Container.get(Logger), 'warn');
+	try {
+		const result = await run();
+		return { result, warnings: spy.mock.calls.map((call) => String(call[0])) };
+	} finally {
+		spy.mockRestore();
+	}
+}
+
+describe('duplicates and losses of issue #10', () => {
+	it('raising Overlap on an active trigger emits no old lead again', async () => {
+		const h = harness();
+		await h.poll();
+		const early = sim.addLead();
+		pass(MINUTE);
+		expect(ids(await h.poll())).toEqual([early.id]);
+		pass(25 * MINUTE);
+		const later = sim.addLead({ createdAt: new Date(sim.now - MINUTE).toISOString() });
+		pass(MINUTE);
+		expect(ids(await h.poll())).toEqual([later.id]);
+		// The window now reaches back an hour: `early` is inside it again.
+		h.node.parameters.options = { overlapMinutes: 60 };
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+	});
+
+	it('editing a filter after a Since backfill emits nothing twice and does not backfill again', async () => {
+		const day = 24 * 60 * MINUTE;
+		const old = ['call', 'email', 'whatsapp', 'call', 'email', 'call'].map((channel, i) =>
+			sim.addLead({ channel: channel as PfLead['channel'], createdAt: new Date(sim.now - (3 - i * 0.4) * day).toISOString() }),
+		);
+		const h = harness({ options: { since: new Date(sim.now - 4 * day).toISOString() } });
+		expect(ids(await h.poll())).toEqual(old.map((lead) => lead.id));
+		// Narrow the channel filter: every call lead was already emitted.
+		h.node.parameters.filters = { channel: ['call'] };
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+		// Widen it again: the old leads are not new, and Since is not applied a second time.
+		h.node.parameters.filters = { channel: ['call', 'email', 'whatsapp'] };
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+		// New leads still come through under the edited filter.
+		const fresh = sim.addLead({ channel: 'email' });
+		pass(MINUTE);
+		expect(ids(await h.poll())).toEqual([fresh.id]);
+	});
+
+	it('a filter edit emits no lead that the earlier filter had already emitted, whatever the order of edits', async () => {
+		const h = harness({ filters: { channel: ['call', 'email'] } });
+		await h.poll();
+		const emitted: string[] = [];
+		for (let step = 0; step < 6; step++) {
+			for (const channel of ['call', 'email', 'whatsapp'] as const) sim.addLead({ channel });
+			pass(2 * MINUTE);
+			emitted.push(...ids(await h.poll()));
+			h.node.parameters.filters = { channel: [['call'], ['call', 'email'], [], ['email', 'whatsapp']][step % 4] };
+		}
+		pass(2 * MINUTE);
+		emitted.push(...ids(await h.poll()));
+		expect(new Set(emitted).size).toBe(emitted.length);
+	});
+
+	it('a createdAt with milliseconds is emitted once, also when the cursor moves on', async () => {
+		const h = harness();
+		await h.poll();
+		const base = Math.floor(sim.now / 1000) * 1000 + 1000;
+		const a = sim.addLead({ createdAt: new Date(base + 300).toISOString() });
+		pass(2 * MINUTE);
+		expect(ids(await h.poll())).toEqual([a.id]);
+		// Exactly one overlap (10 minutes) and 200 ms after `a`: the window starts inside a's second.
+		const b = sim.addLead({ createdAt: new Date(base + 10 * MINUTE + 500).toISOString() });
+		pass(10 * MINUTE);
+		expect(ids(await h.poll())).toEqual([b.id]);
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+		pass(MINUTE);
+		expect(await h.poll()).toBeNull();
+	});
+
+	it('a lead that moves to an earlier page during a long read is still emitted', async () => {
+		const h = harness({ filters: { publicProfileId: [1001] } });
+		await h.poll();
+		const leads = Array.from({ length: 120 }, (_, i) =>
+			sim.addLead({ publicProfile: { id: 1001 }, createdAt: new Date(sim.now + 1000 + i * 20_000).toISOString() }),
+		);
+		pass(45 * MINUTE);
+		// After the first page, five leads of that page are reassigned to another agent: the leads
+		// after them move up one page each.
+		sim.onLeadsPage = (page) => {
+			if (page !== 1 || leads[10].publicProfile.id !== 1001) return;
+			for (const lead of leads.slice(10, 15)) lead.publicProfile = { id: 1002 };
+		};
+		const emitted: string[] = [];
+		try {
+			emitted.push(...ids(await h.poll()));
+		} finally {
+			sim.onLeadsPage = undefined;
+		}
+		for (let i = 0; i < 3; i++) {
+			pass(MINUTE);
+			emitted.push(...ids(await h.poll()));
+		}
+		const expected = leads.filter((_, i) => i < 10 || i >= 15).map((lead) => lead.id);
+		for (const id of expected) expect(emitted).toContain(id);
+		expect(new Set(emitted).size).toBe(emitted.length);
+	});
+
+	it('a createdAt that cannot be read is emitted once, with a warning, and moves no cursor', async () => {
+		const h = harness();
+		await h.poll();
+		const odd = sim.addLead();
+		sim.writeCreatedAt = (lead) => (lead.id === odd.id ? 'yesterday at noon' : lead.createdAt);
+		try {
+			pass(MINUTE);
+			const { result, warnings } = await warningsDuring(() => h.poll());
+			expect(ids(result)).toEqual([odd.id]);
+			expect(warnings.some((text) => text.includes(odd.id))).toBe(true);
+			for (let i = 0; i < 15; i++) {
+				pass(MINUTE);
+				expect(await h.poll()).toBeNull();
+			}
+			const fresh = sim.addLead();
+			pass(MINUTE);
+			expect(ids(await h.poll())).toEqual([fresh.id]);
+		} finally {
+			sim.writeCreatedAt = undefined;
+		}
+	});
+
+	it('a createdAt in the future does not move the cursor ahead: later leads still come, with a warning', async () => {
+		const h = harness();
+		await h.poll();
+		const odd = sim.addLead();
+		sim.writeCreatedAt = (lead) => (lead.id === odd.id ? '2099-01-01T00:00:00Z' : lead.createdAt);
+		try {
+			pass(MINUTE);
+			const { result, warnings } = await warningsDuring(() => h.poll());
+			expect(ids(result)).toEqual([odd.id]);
+			expect(warnings.some((text) => text.includes(odd.id))).toBe(true);
+			const later = [sim.addLead()];
+			pass(MINUTE);
+			expect(ids(await h.poll())).toEqual([later[0].id]);
+			for (let i = 0; i < 15; i++) {
+				later.push(sim.addLead());
+				pass(MINUTE);
+				expect(ids(await h.poll())).toEqual([later.at(-1)!.id]);
+			}
+		} finally {
+			sim.writeCreatedAt = undefined;
+		}
+	});
+
+	it('a first activation that found no lead still sets a floor: a weeks-old lead is not new later', async () => {
+		const h = harness();
+		expect(await h.poll()).toBeNull();
+		pass(5 * MINUTE);
+		// Listed now, created three weeks ago: far outside the lateness window.
+		sim.addLead({ createdAt: new Date(sim.now - 21 * 24 * 60 * MINUTE).toISOString() });
+		const fresh = sim.addLead({ createdAt: new Date(sim.now - MINUTE).toISOString() });
+		pass(MINUTE);
+		expect(ids(await h.poll())).toEqual([fresh.id]);
+	});
+
+	it('a lead listed late, within the overlap after its creation, is emitted even right after the first activation', async () => {
+		sim.addLead({ createdAt: new Date(sim.now - 2 * MINUTE).toISOString() });
+		const h = harness();
+		expect(await h.poll()).toBeNull();
+		pass(MINUTE);
+		// Created before the newest lead the first activation saw, listed only now.
+		const late = sim.addLead({ createdAt: new Date(sim.now - 8 * MINUTE).toISOString() });
+		pass(MINUTE);
+		expect(ids(await h.poll())).toEqual([late.id]);
+	});
+
+	it('keeps a margin to the 3-month limit: createdAtFrom is at most 88 days back', async () => {
+		sim.addLead({ createdAt: new Date(sim.now - 10 * MINUTE).toISOString() });
+		const h = harness({ options: { since: '2020-01-01' } });
+		await h.poll();
+		for (const call of leadsGet()) {
+			expect(Date.parse(String(call.query.createdAtFrom))).toBeGreaterThanOrEqual(sim.now - 88 * 24 * 60 * MINUTE);
+		}
+	});
+});
+
+describe('upgrade from the version 1 state', () => {
+	it.each([['channel[]'], ['channel']])(
+		'a state saved with the filter key %s keeps working: nothing re-emitted, nothing skipped',
+		async (key) => {
+			const cursor = sim.now - 30 * MINUTE;
+			const emittedBefore = [
+				sim.addLead({ channel: 'call', createdAt: new Date(cursor - 20 * MINUTE).toISOString() }),
+				sim.addLead({ channel: 'call', createdAt: new Date(cursor - MINUTE).toISOString() }),
+				sim.addLead({ channel: 'call', createdAt: new Date(cursor).toISOString() }),
+			];
+			// What the released version saved: its filter fingerprint, the cursor, the ids inside the
+			// overlap of the cursor.
+			const staticData = {
+				'node:Trigger': {
+					pollState: {
+						version: 1,
+						filters: JSON.stringify([[key, ['call']]]),
+						cursor,
+						floor: null,
+						seen: [
+							[emittedBefore[1].id, cursor - MINUTE],
+							[emittedBefore[2].id, cursor],
+						],
+					},
+				},
+			};
+			// While n8n was being upgraded: a late lead inside the overlap and a new one.
+			const late = sim.addLead({ channel: 'call', createdAt: new Date(cursor - 3 * MINUTE).toISOString() });
+			const fresh = sim.addLead({ channel: 'call', createdAt: new Date(cursor + 10 * MINUTE).toISOString() });
+			const h = harness({ filters: { channel: ['call'] } }, { staticData });
+			expect(ids(await h.poll())).toEqual([late.id, fresh.id]);
+			pass(MINUTE);
+			expect(await h.poll()).toBeNull();
+		},
+	);
+});
+
+describe('every query is one the OpenAPI document of GET /v1/leads allows', () => {
+	// The query parameters of `GET /v1/leads` in reference/property-finder-enterprise-openapi.json.
+	const SPEC_PARAMETERS = new Set([
+		'page', 'perPage', 'orderBy', 'orderDirection', 'search', 'id', 'status', 'channel', 'entityType', 'publicProfileId',
+		'listingId', 'listingReference', 'listingCategory', 'listingOffering', 'developerId', 'projectId', 'senderName',
+		'senderPhone', 'senderEmail', 'tag', 'excludeTag', 'createdAtFrom', 'createdAtTo',
+	]);
+	const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+	it('baseline, backfill, steady polls, filter edits and manual runs send only allowed names and formats', async () => {
+		const h = harness({ filters: { channel: ['call', 'email'], entityType: ['listing'], publicProfileId: [1001, 1002], listingReference: 'APT-100, APT-101' } });
+		await h.poll();
+		for (let i = 0; i < 60; i++) sim.addLead({ publicProfile: { id: 1001 }, listing: { id: sim.listings[0].id, reference: 'APT-100' } });
+		pass(MINUTE);
+		await h.poll();
+		h.node.parameters.filters = { channel: ['whatsapp'] };
+		pass(MINUTE);
+		await h.poll();
+		await h.poll('manual');
+		await harness({ options: { since: '2019-06-01' } }).poll();
+		const calls = leadsGet();
+		expect(calls.length).toBeGreaterThan(4);
+		for (const call of calls) {
+			expect(call.status).toBe(200);
+			// The array spelling (`channel[]` or `channel`) belongs to the shared query builder.
+			for (const key of Object.keys(call.query)) expect(SPEC_PARAMETERS.has(key.replace(/\[\]$/, ''))).toBe(true);
+			const q = call.query as Record<string, string>;
+			expect(Number(q.page)).toBeGreaterThanOrEqual(1);
+			expect(Number.isInteger(Number(q.perPage)) && Number(q.perPage) >= 1 && Number(q.perPage) <= 50).toBe(true);
+			expect(q.orderBy).toBe('createdAt');
+			expect(['asc', 'desc']).toContain(q.orderDirection);
+			expect(q.createdAtFrom).toMatch(RFC3339_SECONDS);
+			// Not older than three months, with a margin.
+			expect(Date.parse(q.createdAtFrom)).toBeGreaterThanOrEqual(call.at - 88 * 24 * 60 * MINUTE);
+			if (q.createdAtTo !== undefined) {
+				expect(q.createdAtTo).toMatch(RFC3339_SECONDS);
+				expect(Date.parse(q.createdAtFrom)).toBeLessThanOrEqual(Date.parse(q.createdAtTo));
+			}
+		}
 	});
 });

@@ -144,8 +144,15 @@ export class PropertyFinderSimulator extends Simulator {
 	/** true: HTML 403 for requests without a User-Agent; 'always': HTML 403 for every request. */
 	firewall: boolean | 'always' = false;
 
-	/** Called after each page of GET /v1/leads was computed (before it is sent). */
-	onLeadsPage?: (page: number) => void;
+	/** Called after each page of GET /v1/leads was computed (before it is sent), with its leads. */
+	onLeadsPage?: (page: number, leads: readonly PfLead[]) => void;
+
+	/**
+	 * Test switch, off by default: how `createdAt` is written in GET /v1/leads responses, while
+	 * the filters and the order keep using the stored time. For tests of a server that writes a
+	 * date the client cannot read, or one that disagrees with its own filter.
+	 */
+	writeCreatedAt?: (lead: PfLead) => string;
 
 	readonly tokens = new Map<string, number>();
 
@@ -554,8 +561,10 @@ export class PropertyFinderSimulator extends Simulator {
 
 		const paged = this.pageOf(req, leads, 50);
 		if ('status' in paged) return paged;
-		const response: SimResponse = { status: 200, body: { data: paged.slice, pagination: paged.pagination } };
-		this.onLeadsPage?.(paged.page);
+		const written = this.writeCreatedAt;
+		const data = written ? paged.slice.map((lead) => ({ ...lead, createdAt: written(lead) })) : paged.slice;
+		const response: SimResponse = { status: 200, body: { data, pagination: paged.pagination } };
+		this.onLeadsPage?.(paged.page, paged.slice);
 		return response;
 	}
 
