@@ -21,6 +21,8 @@
  * applies once the cursor has moved on by the difference.
  */
 
+import { PF_MAX_LOOKBACK_DAYS } from '../PropertyFinder/transport/enterprise';
+
 export const STATE_VERSION = 2;
 
 export interface PollState {
@@ -52,8 +54,7 @@ export const DEFAULT_SETTINGS: PollSettings = {
 	overlapMs: 10 * 60 * 1000,
 	lagMs: 30 * 1000,
 	maxSeen: 2000,
-	// Three calendar months are 89 days at the shortest: one day of margin.
-	maxLookbackMs: 88 * DAY,
+	maxLookbackMs: PF_MAX_LOOKBACK_DAYS * DAY,
 };
 
 export interface LeadStamp {

@@ -231,8 +231,8 @@ describe('lead getAll', () => {
 		const result = await run(getAll({ returnAll: true, filters: { createdAtFrom: '={{ $now.minus(200, "days").toISO() }}' } }));
 		expect(result.error).toBeUndefined();
 		const sent = Date.parse(String(leadCalls()[0].query.createdAtFrom));
-		expect(sent).toBeGreaterThanOrEqual(before - 89 * DAY - 2000);
-		expect(sent).toBeLessThanOrEqual(Date.now() - 89 * DAY + 2000);
+		expect(sent).toBeGreaterThanOrEqual(before - 88 * DAY - 2000);
+		expect(sent).toBeLessThanOrEqual(Date.now() - 88 * DAY + 2000);
 		const [item] = jsons(result);
 		expect(item.id).toBe(lead.id);
 		expect(String(item.notice)).toMatch(/3-month limit/);
@@ -419,7 +419,7 @@ describe('bad input fails before any request', () => {
 
 describe('errors and faults', () => {
 	test('problem-json-v2 errors are readable and carry the trace id (3-month rule)', async () => {
-		// The simulator's clock runs two days ahead: the node's 89 days are 91 for the API.
+		// The simulator's clock runs two days ahead: the node's 88 days are 90 for the API.
 		sim.advance(2 * DAY);
 		const result = await run(getAll({ filters: { createdAtFrom: '={{ $now.minus(200, "days").toISO() }}' } }));
 		expect(result.error?.message).toMatch(/Property Finder: Bad Request: createdAtFrom must not be older than 3 months/);

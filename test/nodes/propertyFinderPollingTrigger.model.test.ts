@@ -29,10 +29,9 @@ import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
 import type { SimRequest } from '../simulators/framework';
 import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
-const API_KEY = 'pf-model-key-3Tq8';
-const API_SECRET = 'pf-model-secret-Lm52';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-model');
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const START = Date.parse('2026-04-06T09:00:00.000Z');

@@ -36,9 +36,9 @@ describe('toPfDate', () => {
 
 describe('clampCreatedAtFrom', () => {
 	const now = Date.parse('2025-06-01T00:00:00Z');
-	test('older than 89 days is moved to 89 days ago', () => {
+	test('older than 88 days is moved to 88 days ago', () => {
 		expect(clampCreatedAtFrom('2025-01-01T00:00:00Z', now)).toEqual({
-			value: new Date(now - 89 * DAY).toISOString().replace('.000Z', 'Z'),
+			value: new Date(now - 88 * DAY).toISOString().replace('.000Z', 'Z'),
 			clamped: true,
 		});
 	});

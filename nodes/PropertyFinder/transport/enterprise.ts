@@ -16,8 +16,9 @@ export const PF_DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
 export const PF_USER_AGENT = 'n8n-nodes-property-leads';
 /** The largest page GET /v1/leads serves. */
 export const PF_MAX_PER_PAGE = 50;
-/** `createdAtFrom` may not be older than three months; stay a day inside that. */
-export const PF_MAX_LOOKBACK_DAYS = 89;
+/** `createdAtFrom` may not be older than three months: three calendar months are 89 days at the
+ * shortest, so stay a day inside that. */
+export const PF_MAX_LOOKBACK_DAYS = 88;
 
 /** The API's message from either error format (problem+json or problem-json-v2). */
 export function problemMessage(body: unknown): string | undefined {
@@ -225,7 +226,7 @@ export function toPfDate(value: unknown, timeZone = 'UTC'): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Keep `createdAtFrom` inside the API's 3-month window (89 days back from `now`). */
+/** Keep `createdAtFrom` inside the API's 3-month window (PF_MAX_LOOKBACK_DAYS back from `now`). */
 export function clampCreatedAtFrom(date: string, now: number = Date.now()): { value: string; clamped: boolean } {
 	const earliest = now - PF_MAX_LOOKBACK_DAYS * 24 * 60 * 60 * 1000;
 	const at = Date.parse(date);
