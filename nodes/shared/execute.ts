@@ -106,7 +106,8 @@ function errorItemJson(error: Error, extra: IDataObject = {}): IDataObject {
 	return json;
 }
 
-function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+/** `error` as the NodeApiError/NodeOperationError n8n expects, stamped with the item when it has none. */
+export function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		// The transport does not know which item a request belonged to when a batch fails;
 		// stamp it here so the message the user sees points at the right row.

@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
-import { fieldError, itemRanges, markOutcomeUnknown, mayHaveCreated } from '../../../shared/execute';
+import {
+	asItemError,
+	fieldError,
+	itemRanges,
+	markOutcomeUnknown,
+	mayHaveCreated,
+} from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
@@ -661,7 +667,7 @@ async function sendBatch(
 		);
 	} catch (error) {
 		maybeStored = mayHaveCreated(error);
-		throw error;
+		throw asItemError(this, error, entries[0].itemIndex);
 	} finally {
 		if (!accepted && readOptions(this).skipAlreadySent === true) {
 			const keys = entries

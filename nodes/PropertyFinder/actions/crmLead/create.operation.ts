@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { mayHaveCreated } from '../../../shared/execute';
+import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
 import { timeoutOption } from '../../../shared/fields';
 import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
@@ -122,14 +122,10 @@ async function send(this: IExecuteFunctions, lead: PreparedCreate, itemIndex: nu
 	} catch (error) {
 		// The create may have happened (timeout, dropped connection, 5xx). The mobile was not
 		// known just before it, so a lead with this mobile now is the one this request created.
-		if (!mayHaveCreated(error) || lead.options.checkExisting === false) throw error;
-		let found: IDataObject | undefined;
-		try {
-			found = await findByMobile(this, lead, itemIndex);
-		} catch {
-			throw error;
-		}
-		if (!found) throw error;
+		const original = asItemError(this, error, itemIndex);
+		if (!mayHaveCreated(error) || lead.options.checkExisting === false) throw original;
+		const found = await findByMobile(this, lead, itemIndex).catch(() => undefined);
+		if (!found) throw original;
 		return leadResult(
 			'created',
 			{
