@@ -18,6 +18,7 @@ import {
 	withBearerToken,
 	withDetail,
 } from '../nodes/shared/token';
+import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
 import {
 	PF_DEFAULT_BASE_URL as DEFAULT_BASE_URL,
 	PF_USER_AGENT as USER_AGENT,
@@ -119,7 +120,11 @@ export class PropertyFinderApi implements ICredentialType {
 		);
 		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
 
-		const { status, body } = answer;
+		// A token endpoint that echoes what it was sent must not put the key or secret into the
+		// error n8n shows (credential test, node error, log).
+		const secrets = credentialSecretValues(credentials);
+		const status = answer.status;
+		const body = redactDeep(answer.body, secrets);
 		const detail = problemText(body);
 		const message = {
 			refused: `${withDetail(`API key and secret refused by the token endpoint (HTTP ${status})`, detail)}. Check both in the "Property Finder API" credential.`,
@@ -131,7 +136,7 @@ export class PropertyFinderApi implements ICredentialType {
 		const error = new Error(message) as Error & { response: IDataObject };
 		error.response = {
 			status,
-			headers: answer.headers,
+			headers: redactDeep(answer.headers, secrets),
 			data:
 				typeof body === 'string' && /^\s*</.test(body)
 					? body

@@ -18,6 +18,7 @@ import {
 	withBearerToken,
 	withDetail,
 } from '../nodes/shared/token';
+import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
 
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
 
@@ -115,8 +116,10 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		);
 		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
 
+		// A token endpoint that echoes the Basic header must not put it into the error.
+		const secrets = credentialSecretValues(credentials);
 		const { status } = answer;
-		const detail = tokenProblem(answer.body);
+		const detail = tokenProblem(redactDeep(answer.body, secrets));
 		const reason = {
 			refused: `${withDetail(`the API key and secret were refused (HTTP ${status})`, detail)}. Check both in the PF Expert CRM API credential`,
 			rateLimited: 'token requests are being rate limited (HTTP 429); try again in a minute',
@@ -128,7 +131,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		// refused key and secret (it would on a top-level 401).
 		const error = new Error(`PF Expert CRM: ${reason}`) as Error & { cause: IDataObject };
 		error.cause = {
-			response: { status, headers: answer.headers, data: { message: reason } },
+			response: { status, headers: redactDeep(answer.headers, secrets), data: { message: reason } },
 		};
 		throw error;
 	}

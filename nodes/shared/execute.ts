@@ -49,9 +49,13 @@ export interface BatchOperation<P = unknown> extends OperationBase<P> {
 	batchSize(this: IExecuteFunctions): number;
 	/**
 	 * Entries that should not be sent at all (already sent by an earlier execution), with the
-	 * result each of them gets instead. Called once with every entry that would be sent.
+	 * result (or error, e.g. "maybe sent") each of them gets instead. Called once with every
+	 * entry that would be sent.
 	 */
-	skip?(this: IExecuteFunctions, entries: Array<BatchEntry<P>>): Promise<Map<number, IDataObject>>;
+	skip?(
+		this: IExecuteFunctions,
+		entries: Array<BatchEntry<P>>,
+	): Promise<Map<number, IDataObject | Error>>;
 	/** One request for one batch; returns one result per entry, in order. */
 	sendBatch(
 		this: IExecuteFunctions,
@@ -77,15 +81,33 @@ function errorMessage(error: Error): string {
 	return error.message;
 }
 
+/**
+ * Whether the API may have acted on the failed request (the lead may exist): said by the
+ * transport, or by an operation that got an answer it cannot read as created or not
+ * (`context.outcomeUnknown`).
+ */
+export function mayHaveCreated(error: unknown): boolean {
+	if (transportContext(error)?.outcomeUnknown) return true;
+	return (error as { context?: IDataObject })?.context?.outcomeUnknown === true;
+}
+
+/** Mark an error as "the lead may exist" (see mayHaveCreated). */
+export function markOutcomeUnknown<E extends Error>(error: E): E {
+	const target = error as E & { context?: IDataObject };
+	target.context = { ...(target.context ?? {}), outcomeUnknown: true };
+	return error;
+}
+
 function errorItemJson(error: Error, extra: IDataObject = {}): IDataObject {
 	const json: IDataObject = { ...extra, error: errorMessage(error) };
 	const description = (error as { description?: string | null }).description;
 	if (description) json.errorDescription = description;
-	if (transportContext(error)?.outcomeUnknown) json.outcomeUnknown = true;
+	if (mayHaveCreated(error)) json.outcomeUnknown = true;
 	return json;
 }
 
-function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+/** `error` as the NodeApiError/NodeOperationError n8n expects, stamped with the item when it has none. */
+export function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		// The transport does not know which item a request belonged to when a batch fails;
 		// stamp it here so the message the user sees points at the right row.
@@ -169,7 +191,7 @@ function assembleOutputs(
 		const pairedItem = { item: itemIndex };
 		if (!outcome) continue;
 		if ('error' in outcome) {
-			if (!continueOnFail) throw outcome.error;
+			if (!continueOnFail) throw withProgress(outcome.error, runProgress(itemCount, outcomes), [itemIndex]);
 			main.push({ json: errorItemJson(outcome.error), pairedItem });
 			continue;
 		}
@@ -186,7 +208,7 @@ function assembleOutputs(
 								: 'Set "On Duplicate" to "Continue" or "Send to Duplicate Output" to let duplicates through.',
 						},
 					);
-					if (!continueOnFail) throw error;
+					if (!continueOnFail) throw withProgress(error, runProgress(itemCount, outcomes), [itemIndex]);
 					main.push({ json: errorItemJson(error, json), pairedItem });
 					continue;
 				}
@@ -199,6 +221,92 @@ function assembleOutputs(
 		}
 	}
 	return routesDuplicates && onDuplicate === 'separateOutput' ? [main, duplicates] : [main];
+}
+
+/** `0–6, 8, 10–11`: item numbers as ranges. */
+export function itemRanges(indices: number[]): string {
+	const sorted = [...new Set(indices)].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let i = 0; i < sorted.length; i++) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+		parts.push(i === j ? String(sorted[i]) : `${sorted[i]}–${sorted[j]}`);
+		i = j;
+	}
+	return parts.join(', ');
+}
+
+/** How many created leads the error's description lists one by one (all are in its context). */
+const LISTED_IDS = 500;
+
+export interface RunProgress {
+	created: Array<{ item: number; leadId: IDataObject[string] }>;
+	duplicates: number[];
+	failed: number[];
+	/** Failed items the API may have acted on. */
+	maybeCreated: number[];
+	notSent: number[];
+}
+
+function runProgress(itemCount: number, outcomes: Map<number, Outcome>, extraUnknown: number[] = []): RunProgress {
+	const progress: RunProgress = { created: [], duplicates: [], failed: [], maybeCreated: [], notSent: [] };
+	for (let item = 0; item < itemCount; item++) {
+		const outcome = outcomes.get(item);
+		if (extraUnknown.includes(item)) progress.maybeCreated.push(item);
+		else if (!outcome) progress.notSent.push(item);
+		else if ('error' in outcome) {
+			if (mayHaveCreated(outcome.error)) {
+				progress.maybeCreated.push(item);
+			} else progress.failed.push(item);
+		} else {
+			const json = outcome.json[0] ?? {};
+			if (json.outcome === 'duplicate') progress.duplicates.push(item);
+			else progress.created.push({ item, leadId: (json.leadId ?? null) as IDataObject[string] });
+		}
+	}
+	return progress;
+}
+
+/**
+ * The error that stops a run (continue-on-fail off) after some items were already sent: its
+ * message says which items were created, so nobody sends them again by re-running the whole
+ * input; the description lists their lead ids and what happened to every other item.
+ */
+function withProgress<E extends Error>(error: E, progress: RunProgress, failing: number[]): E {
+	const { created, duplicates, failed, maybeCreated, notSent } = progress;
+	// The error already speaks for its own items.
+	const otherMaybe = maybeCreated.filter((item) => !failing.includes(item));
+	if (created.length === 0 && otherMaybe.length === 0) return error;
+	const items = (list: number[]) => `${list.length === 1 ? 'item' : 'items'} ${itemRanges(list)}`;
+	const sentence: string[] = [];
+	if (created.length > 0) {
+		const were = created.length === 1 ? 'was' : 'were';
+		sentence.push(`${items(created.map((entry) => entry.item))} ${were} already created — do not send them again`);
+	}
+	if (otherMaybe.length > 0) {
+		sentence.push(`${items(otherMaybe)} may have been created: check before sending them again`);
+	}
+	const lines: string[] = [];
+	if (created.length > 0) {
+		const listed = created
+			.slice(0, LISTED_IDS)
+			.map((entry) => `item ${entry.item}: ${entry.leadId === null ? 'created (the API returns no id)' : `lead ${String(entry.leadId)}`}`);
+		const more = created.length > LISTED_IDS ? `, and ${created.length - LISTED_IDS} more` : '';
+		lines.push(`Already created (${created.length}): ${listed.join(', ')}${more}.`);
+	}
+	if (duplicates.length > 0) lines.push(`Already existed (duplicates): ${items(duplicates)}.`);
+	if (maybeCreated.length > 0) lines.push(`Unknown whether created: ${items(maybeCreated)}.`);
+	if (failed.length > 0) lines.push(`Failed, not created: ${items(failed)}.`);
+	if (notSent.length > 0) lines.push(`Not sent: ${items(notSent)}.`);
+	lines.push('To finish, send only the items not created; "Continue On Fail" gives every item its own result.');
+	const target = error as E & { description?: string | null; context?: IDataObject };
+	target.message = `${error.message} (${sentence.join('; ')})`;
+	target.description = [target.description, lines.join(' ')].filter((text) => !!text).join('\n\n');
+	if (target.context) {
+		target.context.alreadyCreated = created as unknown as IDataObject[];
+		target.context.unknownWhetherCreated = maybeCreated;
+	}
+	return error;
 }
 
 function fillInRunDuplicates(outcomes: Map<number, Outcome>, duplicateOf: Map<number, number>) {
@@ -234,6 +342,14 @@ async function runItemOperation<P>(
 		() => failed,
 	);
 
+	if (failed) {
+		const first = [...outcomes.entries()]
+			.filter(([, outcome]) => 'error' in outcome)
+			.sort(([a], [b]) => a - b)[0];
+		if (first) {
+			throw withProgress((first[1] as { error: Error }).error, runProgress(itemCount, outcomes), [first[0]]);
+		}
+	}
 	fillInRunDuplicates(outcomes, duplicateOf);
 	return assembleOutputs(ctx, itemCount, outcomes, operation.routesDuplicates === true);
 }
@@ -256,7 +372,9 @@ async function runBatchOperation<P>(
 
 	if (operation.skip && toSend.length > 0) {
 		const skipped = await operation.skip.call(ctx, toSend);
-		for (const [itemIndex, json] of skipped) outcomes.set(itemIndex, { json: [json] });
+		for (const [itemIndex, result] of skipped) {
+			outcomes.set(itemIndex, result instanceof Error ? { error: result } : { json: [result] });
+		}
 		toSend = toSend.filter((entry) => !skipped.has(entry.itemIndex));
 	}
 
@@ -288,7 +406,13 @@ async function runBatchOperation<P>(
 								description: base.description ?? undefined,
 							});
 				if (error instanceof NodeApiError) wrapped.context.transport = error.context.transport;
-				throw wrapped;
+				if (mayHaveCreated(error)) markOutcomeUnknown(wrapped);
+				const unknown = mayHaveCreated(error) ? batch.map((entry) => entry.itemIndex) : [];
+				throw withProgress(
+					wrapped,
+					runProgress(itemCount, outcomes, unknown),
+					batch.map((entry) => entry.itemIndex),
+				);
 			}
 			for (const entry of batch) {
 				outcomes.set(entry.itemIndex, { error: asItemError(ctx, error, entry.itemIndex) });
@@ -339,7 +463,9 @@ export function fieldError(
 	problem: string,
 	fix?: string,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${field}: ${problem}`, {
+	// A message never carries a hostile value whole: readers quote excerpts, this is the backstop.
+	const said = problem.length > 400 ? `${problem.slice(0, 400)}…` : problem;
+	return new NodeOperationError(ctx.getNode(), `${field}: ${said}`, {
 		itemIndex,
 		description: fix,
 	});

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -10,6 +11,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { credentialSecretValues, redact, redactDeep, secretPattern } from './redact';
 
 /** Every kind of context a request can be sent from. */
 export type RequestContext =
@@ -54,7 +57,9 @@ export interface RequestSpec {
 	/**
 	 * True when sending the request twice does no harm (reads, deletes, updates, and creates
 	 * the API deduplicates). Only such requests are repeated after a timeout, a dropped
-	 * connection or a 5xx; every request is repeated after a 429 or 503, which the API did not act on.
+	 * connection, a 5xx or a 503 without Retry-After (a proxy may answer 503 after the server
+	 * acted). Every request is repeated after a 429 (refused) or a 503 with Retry-After (the
+	 * documented "not acted on" answer).
 	 */
 	idempotent: boolean;
 	/** Status codes that are answers, not failures (e.g. Infinity's 400 in a credential test). */
@@ -76,6 +81,12 @@ export interface ApiResponse<T = unknown> {
 	statusCode: number;
 	headers: Record<string, string>;
 	body: T;
+	/**
+	 * An earlier attempt of this request failed in a way that may have been acted on (timeout,
+	 * dropped connection, 5xx): the answer may describe the effect of that earlier attempt
+	 * (e.g. "duplicate" for the lead the first attempt created).
+	 */
+	repeatedAfterAmbiguousFailure?: boolean;
 }
 
 /** Facts about one failed attempt, dug out of whatever the HTTP layer threw. */
@@ -89,10 +100,13 @@ export interface AttemptFailure {
 
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Statuses the API did not act on: every request may be sent again. */
-const NOT_ACTED_ON = new Set([429, 503]);
-/** Statuses where the API may or may not have acted: only idempotent requests are repeated. */
-const MAYBE_ACTED_ON = new Set([500, 502, 504]);
+/**
+ * Statuses where the API may or may not have acted: only idempotent requests are repeated.
+ * A 503 belongs here unless it carries Retry-After: proxies and load balancers answer a bare
+ * 503 after the server behind them already created the record. 429 is a refusal (never acted
+ * on) and a 503 with Retry-After is the documented "not acted on, come back later".
+ */
+const MAYBE_ACTED_ON = new Set([500, 502, 503, 504]);
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -185,37 +199,20 @@ export function transportContext(error: unknown): TransportErrorContext | undefi
 	return context?.transport;
 }
 
-const SECRET_FIELDS = /key|secret|token|password/i;
+export { redact } from './redact';
 
-/** Strip every credential secret from a text; used on all messages that leave the transport. */
-export function redact(text: string, secrets: string[]): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (secret.length >= 4) out = out.split(secret).join('***');
-	}
-	return out;
-}
-
-async function credentialSecrets(ctx: RequestContext, credentialType: string): Promise<string[]> {
+/**
+ * The credential's secrets as one pattern (every spelling, see redact.ts). Read after the
+ * request, so a bearer token n8n fetched for it (preAuthentication) is included.
+ */
+async function credentialSecrets(ctx: RequestContext, credentialType: string): Promise<RegExp | undefined> {
 	try {
-		const data = await ctx.getCredentials(credentialType);
-		return Object.entries(data)
-			.filter(([name, value]) => SECRET_FIELDS.test(name) && typeof value === 'string')
-			.map(([, value]) => value as string);
-	} catch {
-		return [];
-	}
-}
-
-function redactDeep(value: unknown, secrets: string[]): unknown {
-	if (typeof value === 'string') return redact(value, secrets);
-	if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, secrets));
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(
-			Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, secrets)]),
+		return secretPattern(
+			credentialSecretValues((await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject),
 		);
+	} catch {
+		return undefined;
 	}
-	return value;
 }
 
 interface Classified {
@@ -230,11 +227,16 @@ function classify(failure: AttemptFailure, idempotent: boolean): Classified {
 	if (statusCode !== undefined) {
 		const retryAfterMs = parseRetryAfter(failure.headers['retry-after']);
 		if (statusCode === 429) return { kind: 'rate-limited', retryable: true, outcomeUnknown: false, retryAfterMs };
-		if (NOT_ACTED_ON.has(statusCode)) {
+		if (statusCode === 503 && retryAfterMs !== undefined) {
 			return { kind: 'unavailable', retryable: true, outcomeUnknown: false, retryAfterMs };
 		}
 		if (MAYBE_ACTED_ON.has(statusCode)) {
-			return { kind: 'http', retryable: idempotent, outcomeUnknown: !idempotent, retryAfterMs };
+			return {
+				kind: statusCode === 503 ? 'unavailable' : 'http',
+				retryable: idempotent,
+				outcomeUnknown: !idempotent,
+				retryAfterMs,
+			};
 		}
 		return {
 			kind: looksLikeHtml(failure.body) ? 'html' : 'http',
@@ -245,6 +247,16 @@ function classify(failure: AttemptFailure, idempotent: boolean): Classified {
 	if (code && NEVER_SENT.has(code)) return { kind: 'connection', retryable: true, outcomeUnknown: false };
 	const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT';
 	return { kind: timeout ? 'timeout' : 'connection', retryable: idempotent, outcomeUnknown: !idempotent };
+}
+
+/** Whether the server may have carried out a request that failed this way. */
+function mayHaveActed(failure: AttemptFailure): boolean {
+	const { statusCode, code } = failure;
+	if (statusCode !== undefined) {
+		if (statusCode === 503) return parseRetryAfter(failure.headers['retry-after']) === undefined;
+		return MAYBE_ACTED_ON.has(statusCode);
+	}
+	return !(code && NEVER_SENT.has(code));
 }
 
 const NETWORK_WORDS: Record<string, string> = {
@@ -289,7 +301,8 @@ function messageFor(
 			const base = apiMessage
 				? `${service.name}: ${apiMessage}`
 				: `${service.name} answered HTTP ${status ?? '?'}`;
-			return outcomeUnknown ? `${base} (HTTP ${status}); unknown whether created` : base;
+			const code = apiMessage ? ` (HTTP ${status})` : '';
+			return outcomeUnknown ? `${base}${code}; unknown whether created` : base;
 		}
 	}
 }
@@ -379,6 +392,19 @@ export async function apiRequest<T = unknown>(
 	};
 	if (spec.body === undefined) delete options.body;
 
+	// Every answer leaves with the credential's secrets redacted: an API that echoes the key
+	// (in a 2xx, or in a 4xx accepted as an answer) must not put it into the output.
+	const answer = async (statusCode: number, headers: Record<string, string>, body: unknown): Promise<ApiResponse<T>> => {
+		const secrets = await credentialSecrets(this, service.credentialType);
+		return {
+			statusCode,
+			headers: redactDeep(headers, secrets),
+			body: redactDeep(body, secrets) as T,
+			repeatedAfterAmbiguousFailure: ambiguous,
+		};
+	};
+	let ambiguous = false;
+
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let failure: AttemptFailure | undefined;
@@ -397,15 +423,16 @@ export async function apiRequest<T = unknown>(
 			const headers = lowerCaseHeaders(response.headers);
 			const body = response.body;
 			if (typeof body !== 'string' || body.trim() === '') {
-				return { statusCode: response.statusCode, headers, body: body as T };
+				return await answer(response.statusCode, headers, body);
 			}
 			const parsed = parseJsonText(body);
-			if (parsed.ok) return { statusCode: response.statusCode, headers, body: parsed.value as T };
+			if (parsed.ok) return await answer(response.statusCode, headers, parsed.value);
 			// A 2xx whose body cannot be read: the API acted on the request, so only an
 			// idempotent request may be sent again.
 			failure = { statusCode: response.statusCode, body, headers, rawMessage: 'malformed body' };
 			const html = looksLikeHtml(body);
 			if (!html && spec.idempotent && attempt < policy.maxRetries) {
+				ambiguous = true;
 				await sleep(backoffDelay(attempt, policy));
 				continue;
 			}
@@ -420,17 +447,20 @@ export async function apiRequest<T = unknown>(
 		}
 
 		failure = failure as AttemptFailure;
-		if (failure.statusCode !== undefined && spec.acceptStatus?.includes(failure.statusCode)) {
-			return { statusCode: failure.statusCode, headers: failure.headers, body: failure.body as T };
-		}
 		if (typeof failure.body === 'string' && !looksLikeHtml(failure.body)) {
 			const parsed = parseJsonText(failure.body);
 			if (parsed.ok) failure.body = parsed.value;
+		}
+		if (failure.statusCode !== undefined && spec.acceptStatus?.includes(failure.statusCode)) {
+			return await answer(failure.statusCode, failure.headers, failure.body);
 		}
 		const classified = classify(failure, spec.idempotent);
 		if (!classified.retryable || attempt >= policy.maxRetries) {
 			return await raise(this, service, failure, classified, attempt + 1, itemIndex);
 		}
+		// A repeat after a failure the server may have acted on: its answer may describe what
+		// the earlier attempt did.
+		if (mayHaveActed(failure)) ambiguous = true;
 		const delay = backoffDelay(attempt, policy, classified.retryAfterMs);
 		if (classified.kind === 'rate-limited') spec.pace?.pause(delay);
 		await sleep(delay);

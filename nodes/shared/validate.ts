@@ -11,6 +11,52 @@ import type { PhoneOptions } from './leads';
  * throws an item-indexed error that names the field (by its label) and says how to fix it.
  */
 
+/**
+ * Longest values the readers look at. Every reader checks the length before any pattern
+ * runs, so a hostile or broken input (a 100 KB "e-mail") is refused at once instead of
+ * keeping n8n busy, and no message echoes more than a short excerpt of it.
+ */
+export const MAX_LENGTH = {
+	/** RFC 5321: an address is at most 254 characters. */
+	email: 254,
+	/** A phone number as typed, with spaces, brackets and a prefix. */
+	phone: 64,
+	/** An amount as typed: "AED 1,500,000.00". */
+	money: 64,
+	/** A choice from a list (category, emirate, status…). */
+	choice: 100,
+	/** Any other single text (names, ids, notes): generous, but bounded. */
+	text: 65_536,
+} as const;
+
+/** A value as shown inside a message: at most `max` characters, with its full length when cut. */
+export function excerpt(value: unknown, max = 60): string {
+	const text = typeof value === 'string' ? value : String(value);
+	return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** The value as text, refused when longer than `max` (before any pattern looks at it). */
+export function boundedText(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	max: number,
+	what = 'this field',
+): string {
+	const text = typeof value === 'string' ? value : String(value);
+	if (text.length > max) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			label,
+			`is ${text.length} characters long; ${what} takes at most ${max} ("${excerpt(text, 40)}")`,
+			'Map the right input field, or shorten the value.',
+		);
+	}
+	return text;
+}
+
 export function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
@@ -27,7 +73,7 @@ export function requireText(
 	if (typeof value === 'object') {
 		throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', 'Map a single field, e.g. {{ $json.name }}.');
 	}
-	return String(value).trim();
+	return boundedText(ctx, itemIndex, label, value, MAX_LENGTH.text).trim();
 }
 
 /** Trimmed text, or undefined when blank (so the field is left out of the request). */
@@ -36,7 +82,18 @@ export function optionalText(value: unknown): string | undefined {
 	return String(value).trim();
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+/**
+ * name@domain.tld: one @, no spaces, a dot in the domain with text before it and at least two
+ * characters after it. Checked in one pass (the former pattern backtracked quadratically).
+ */
+export function isEmail(email: string): boolean {
+	if (email.length > MAX_LENGTH.email || /\s/.test(email)) return false;
+	const at = email.indexOf('@');
+	if (at < 1 || at !== email.lastIndexOf('@')) return false;
+	const domain = email.slice(at + 1);
+	const dot = domain.indexOf('.', 1);
+	return dot >= 1 && dot <= domain.length - 3;
+}
 
 export function checkEmail(
 	ctx: IExecuteFunctions,
@@ -44,9 +101,12 @@ export function checkEmail(
 	label: string,
 	value: unknown,
 ): string {
-	const email = String(value).trim();
-	if (!EMAIL.test(email)) {
-		throw fieldError(ctx, itemIndex, label, `"${email}" is not a valid e-mail address`, 'Use the form name@example.com, or leave the field empty.');
+	if (value !== null && typeof value === 'object') {
+		throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', 'Map a single field, e.g. {{ $json.email }}.');
+	}
+	const email = boundedText(ctx, itemIndex, label, value, MAX_LENGTH.email + 64, 'an e-mail address').trim();
+	if (!isEmail(email)) {
+		throw fieldError(ctx, itemIndex, label, `"${excerpt(email)}" is not a valid e-mail address`, 'Use the form name@example.com, or leave the field empty.');
 	}
 	return email;
 }
@@ -58,6 +118,10 @@ export function checkPhone(
 	value: unknown,
 	options: PhoneOptions,
 ): string {
+	if (value !== null && typeof value === 'object') {
+		throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', 'Map a single field, e.g. {{ $json.phone }}.');
+	}
+	boundedText(ctx, itemIndex, label, value, MAX_LENGTH.phone, 'a phone number');
 	try {
 		return preparePhone(value, options);
 	} catch (error) {
@@ -74,6 +138,7 @@ export function checkMoney(
 	label: string,
 	value: unknown,
 ): number {
+	if (typeof value === 'string') boundedText(ctx, itemIndex, label, value, MAX_LENGTH.money, 'an amount');
 	try {
 		return parseMoney(value);
 	} catch (error) {
@@ -91,10 +156,10 @@ export function checkChoice<T extends string>(
 	value: unknown,
 	allowed: readonly T[],
 ): T {
-	const text = String(value).trim();
+	const text = boundedText(ctx, itemIndex, label, value, MAX_LENGTH.choice, 'a choice').trim();
 	const match = allowed.find((choice) => choice.toLowerCase() === text.toLowerCase());
 	if (!match) {
-		throw fieldError(ctx, itemIndex, label, `"${text}" is not allowed`, `Use one of: ${allowed.join(', ')}.`);
+		throw fieldError(ctx, itemIndex, label, `"${excerpt(text)}" is not allowed`, `Use one of: ${allowed.join(', ')}.`);
 	}
 	return match;
 }
@@ -118,6 +183,7 @@ export function checkJsonObject(
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (value.trim() === '') return undefined;
+		boundedText(ctx, itemIndex, label, value, MAX_LENGTH.text, 'a JSON field');
 		try {
 			parsed = JSON.parse(value);
 		} catch {

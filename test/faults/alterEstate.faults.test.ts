@@ -26,6 +26,9 @@ it(
 				rateLimited: 0.2,
 				serverError: 0.03,
 				unavailable: 0.02,
+				// A proxy's 503 after the server stored the lead: never repeated for a create that
+				// cannot be recognised again, ends as "unknown whether created".
+				unavailableAfterActing: 0.01,
 				timeout: 0.02,
 				malformed: 0.005,
 				actedRatio: 0.5,

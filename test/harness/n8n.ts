@@ -30,7 +30,7 @@ import type {
 	IConnections,
 	IWorkflowBase,
 } from 'n8n-workflow';
-import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+import { ICredentialsHelper, LoggerProxy, Workflow } from 'n8n-workflow';
 import {
 	Credentials,
 	DataDeduplicationService,
@@ -38,9 +38,48 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
 import { credentialTypesByName, loadErrors, nodeTypesByName } from './registry';
 
 export const PACKAGE = 'n8n-nodes-property-leads';
+
+/**
+ * Everything n8n logged through its logger (LoggerProxy: the execution engine's messages,
+ * errors included) since `captureLogs()`, one JSON line per call with its metadata, so a test
+ * can check that no secret reaches a log.
+ */
+export const capturedLogs: string[] = [];
+
+export function captureLogs(): string[] {
+	const record =
+		(level: string) =>
+		(message: string, metadata?: unknown) => {
+			let meta = '';
+			try {
+				meta = JSON.stringify(metadata ?? null, (_key, value: unknown) =>
+					value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+				);
+			} catch {
+				meta = String(metadata);
+			}
+			capturedLogs.push(`${level} ${message} ${meta}`);
+		};
+	const capture = {
+		error: record('error'),
+		warn: record('warn'),
+		info: record('info'),
+		debug: record('debug'),
+	};
+	// n8n's root logger (what `this.logger` of a node is) re-initialises LoggerProxy with itself
+	// when it is first built: build it now, then route both through the capture.
+	const root = Container.get(Logger) as unknown as Record<string, unknown>;
+	Object.assign(root, capture, { scoped: () => root });
+	LoggerProxy.init(capture);
+	capturedLogs.length = 0;
+	return capturedLogs;
+}
 
 /** Every node and credential type of the package, by short name. */
 export function packageNodeTypes(): Record<string, INodeType> {

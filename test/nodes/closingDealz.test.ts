@@ -530,16 +530,16 @@ describe('Skip Already Sent (across executions)', () => {
 		expect(sim.leads).toHaveLength(6);
 	});
 
-	it('does not remember a failed batch, nor the batches never sent after it (node stops)', async () => {
+	it('does not remember a refused batch, nor the batches never sent after it (node stops)', async () => {
 		const workflowId = freshWorkflowId();
 		sim.fault({
 			kind: 'status',
-			status: 500,
+			status: 400,
 			body: {
 				succeeded: false,
-				statusCode: 500,
+				statusCode: 400,
 				statusCodeDescription: 'NONE',
-				message: 'Internal error',
+				message: 'Lead 0 is not valid.',
 			},
 		});
 		const one = await run(leads(5), mapped({ skipAlreadySent: true, batchSize: 2 }), {
@@ -557,18 +557,55 @@ describe('Skip Already Sent (across executions)', () => {
 		expect(posts()).toHaveLength(3);
 	});
 
-	it('does not remember leads whose creation is unknown after a timeout', async () => {
+	it('keeps an ambiguous batch (500) as "maybe sent" and forgets only the batches never sent (node stops)', async () => {
 		const workflowId = freshWorkflowId();
-		sim.fault({ kind: 'hang', acted: false });
+		sim.fault({ kind: 'status', status: 500, acted: true, body: { succeeded: false, statusCode: 500, statusCodeDescription: 'NONE', message: 'Internal error' } });
+		const one = await run(leads(5), mapped({ skipAlreadySent: true, batchSize: 2 }), { workflowId });
+		expect(one.error?.message).toMatch(/^Batch 0 \(items 0–1\) failed: .*unknown whether created/);
+		expect(sim.leads).toHaveLength(2);
+
+		sim.resetLog();
+		const two = await run(leads(5), mapped({ skipAlreadySent: true, batchSize: 2 }), {
+			workflowId,
+			continueOnFail: true,
+		});
+		const out = two.outputs[0];
+		expect(out.slice(0, 2).map((item) => item.json.outcomeUnknown)).toEqual([true, true]);
+		expect(String(out[0].json.error)).toMatch(/^Maybe sent: /);
+		expect(String(out[0].json.errorDescription)).toMatch(/Search ClosingDealz for the phone number \+971/);
+		expect(out.slice(2).map((item) => item.json.outcome)).toEqual(['created', 'created', 'created']);
+		// Items 0 and 1 were not sent again: every lead is stored once.
+		expect(posts()).toHaveLength(2);
+		const phones = sim.leads.map((entry) => entry.lead.phoneNumber);
+		expect(new Set(phones).size).toBe(5);
+		expect(phones).toHaveLength(5);
+	});
+
+	it('remembers leads whose creation is unknown after a timeout, and reports them as maybe sent', async () => {
+		const workflowId = freshWorkflowId();
+		sim.fault({ kind: 'hang', acted: true });
 		const one = await run(leads(2), mapped({ skipAlreadySent: true, timeout: 1000 }), {
 			workflowId,
 			continueOnFail: true,
 		});
 		expect(errorsOf(one)).toHaveLength(2);
+		expect(sim.leads).toHaveLength(2);
+		sim.resetLog();
+		// Without continue on fail: the node stops before any request and names the items.
 		const two = await run(leads(2), mapped({ skipAlreadySent: true, timeout: 1000 }), {
 			workflowId,
 		});
-		expect(two.outputs[0].map((item) => item.json.outcome)).toEqual(['created', 'created']);
+		expect(two.error?.message).toMatch(/^Items 0–1 may already be in ClosingDealz/);
+		expect(two.error?.description).toMatch(/Search ClosingDealz/);
+		expect(posts()).toHaveLength(0);
+		// And again: still remembered, still not sent.
+		const three = await run(leads(2), mapped({ skipAlreadySent: true, timeout: 1000 }), {
+			workflowId,
+			continueOnFail: true,
+		});
+		expect(three.outputs[0].map((item) => item.json.outcomeUnknown)).toEqual([true, true]);
+		expect(posts()).toHaveLength(0);
+		expect(sim.leads).toHaveLength(2);
 	});
 });
 
@@ -597,7 +634,7 @@ describe('API errors', () => {
 		sim.freePlan = true;
 		const overflow = await run(leads(6), mapped({ batchSize: 3 }));
 		expect(overflow.error?.message).toBe(
-			'Batch 1 (items 3–5) failed: ClosingDealz: Can not have more than 5 leads on the free plan.',
+			'Batch 1 (items 3–5) failed: ClosingDealz: Can not have more than 5 leads on the free plan. (items 0–2 were already created — do not send them again)',
 		);
 		expect(overflow.error?.description).toMatch(/Free plan.*5 leads.*Basic plan/);
 		expect(posts()).toHaveLength(2);
@@ -685,12 +722,23 @@ describe('faults', () => {
 		expect(sim.leads).toHaveLength(0);
 	});
 
-	it('503: not acted on, retried', async () => {
-		sim.fault({ kind: 'status', status: 503 }, { times: 2 });
+	it('503 with Retry-After (the server did not act): retried', async () => {
+		sim.fault({ kind: 'status', status: 503, retryAfter: '0' }, { times: 2 });
 		const result = await run(leads(2));
 		expect(result.error).toBeUndefined();
 		expect(posts().map((request) => request.status)).toEqual([503, 503, 200]);
 		expect(sim.leads).toHaveLength(2);
+	});
+
+	it('503 without Retry-After after storing the batch: not resent, "unknown whether created"', async () => {
+		sim.fault({ kind: 'status', status: 503, acted: true });
+		const result = await run(leads(2), mapped(), { continueOnFail: true });
+		expect(posts()).toHaveLength(1);
+		expect(sim.leads).toHaveLength(2);
+		for (const item of result.outputs[0]) {
+			expect(item.json.outcomeUnknown).toBe(true);
+			expect(item.json.error).toMatch(/unknown whether created/);
+		}
 	});
 
 	it('500: never resent; every item of the batch is marked "unknown whether created"', async () => {

@@ -345,11 +345,25 @@ describe('Infinity CRM → create lead', () => {
 			expect(sim.calls('POST', LEADS_PATH)).toHaveLength(2);
 		});
 
-		it('a timed-out create with a phone is repeated and comes back as a queued duplicate, never a second lead', async () => {
+		it('a timed-out create with a phone is repeated, never a second lead, and reported as created (confirmed on retry)', async () => {
 			sim.fault({ kind: 'hang', acted: true });
 			const result = await run([{ name: 'A', phone: '0501234567' }], { ...mapped, options: { timeout: 1000 } });
 			expect(sim.leads).toHaveLength(1);
 			expect(sim.requests).toHaveLength(2);
+			expect(result.outputs[0][0].json).toMatchObject({ outcome: 'created', leadId: sim.leads[0].lead_id, existingLeadId: null });
+			expect(result.outputs[0][0].json.message).toMatch(/confirmed on retry/);
+		});
+
+		it('a queued duplicate without an earlier failed attempt is still a duplicate', async () => {
+			await run([{ name: 'A', phone: '0501234567' }], mapped);
+			const result = await run([{ name: 'B', phone: '0501234567' }], mapped);
+			expect(result.outputs[0][0].json).toMatchObject({ outcome: 'duplicate', existingLeadId: sim.leads[0].lead_id, leadId: null });
+		});
+
+		it('a queued duplicate after a 429 (refused, not acted on) is still a duplicate', async () => {
+			await run([{ name: 'A', phone: '0501234567' }], mapped);
+			sim.fault({ kind: 'status', status: 429, retryAfter: '0' });
+			const result = await run([{ name: 'B', phone: '0501234567' }], mapped);
 			expect(result.outputs[0][0].json).toMatchObject({ outcome: 'duplicate', existingLeadId: sim.leads[0].lead_id });
 		});
 

@@ -54,8 +54,12 @@ export interface Contract {
 export const liveSimulators = new Set<Simulator>();
 
 export type Fault =
-	/** Answer with this status (429, 500, 503…) without acting on the request. */
-	| { kind: 'status'; status: number; body?: unknown; retryAfter?: string }
+	/**
+	 * Answer with this status (429, 500, 503…). By default without acting on the request;
+	 * `acted: true` carries it out first (a proxy answering 503 after the server created the
+	 * record).
+	 */
+	| { kind: 'status'; status: number; body?: unknown; retryAfter?: string; acted?: boolean }
 	/** Answer late (the request is handled normally). */
 	| { kind: 'slow'; delayMs: number }
 	/** Never answer; `acted` decides whether the request was carried out first. */
@@ -79,6 +83,8 @@ export interface FaultRates {
 	rateLimited?: number;
 	serverError?: number;
 	unavailable?: number;
+	/** 503 without Retry-After after the request was carried out (stored, then 503). */
+	unavailableAfterActing?: number;
 	timeout?: number;
 	reset?: number;
 	malformed?: number;
@@ -133,11 +139,43 @@ export function sleep(ms: number) {
 	return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
+const ECHOED_HEADERS = ['authorization', 'x-api-key', 'aetoken'];
+const MESSAGE_FIELDS = ['message', 'error', 'detail', 'error_description'];
+
+/** The answer with the credentials of the request echoed into it (see `echoSecrets`). */
+function echo(response: SimResponse, headers: Record<string, string>, rawBody: string): SimResponse {
+	const received: Record<string, string> = {};
+	for (const name of ECHOED_HEADERS) if (headers[name]) received[name] = headers[name];
+	// A token request carries the key and secret in its body (Property Finder's token endpoint).
+	if (/apiKey|apiSecret/.test(rawBody)) received.body = rawBody;
+	const quoted = Object.entries(received)
+		.map(([name, value]) => `${name}=${value}`)
+		.join(' ');
+	const body = response.body;
+	if (!quoted || !body || typeof body !== 'object' || Array.isArray(body)) return response;
+	const echoed: Record<string, unknown> = { ...(body as Record<string, unknown>), received };
+	// Echoed in every spelling a real API has been seen to use: as sent, URL-encoded, upper case.
+	echoed.receivedEncoded = encodeURIComponent(quoted);
+	echoed.receivedUpper = quoted.toUpperCase();
+	for (const field of MESSAGE_FIELDS) {
+		if (typeof echoed[field] === 'string') echoed[field] = `${echoed[field] as string} (request had ${quoted})`;
+	}
+	return { ...response, body: echoed };
+}
+
 export class Simulator {
 	readonly requests: LoggedRequest[] = [];
 
 	/** Added before every answer (ms). */
 	latencyMs = 0;
+
+	/**
+	 * An API that echoes what it was sent: every JSON object answer carries the credential
+	 * headers it received (`received`), and its message (`message`, `error`, `detail`,
+	 * `error_description`) quotes them. Off by default: real APIs should not do this, but some
+	 * do, and nothing they echo may reach an output, an error or a log.
+	 */
+	echoSecrets = false;
 
 	/** Requests being handled right now, and the most seen at once. */
 	inFlight = 0;
@@ -263,6 +301,7 @@ export class Simulator {
 		const pick: Array<[number | undefined, () => Fault]> = [
 			[rates.rateLimited, () => ({ kind: 'status', status: 429, retryAfter: rates.retryAfter })],
 			[rates.unavailable, () => ({ kind: 'status', status: 503 })],
+			[rates.unavailableAfterActing, () => ({ kind: 'status', status: 503, acted: true })],
 			[rates.serverError, () => ({ kind: 'status', status: 500 })],
 			[rates.timeout, () => ({ kind: 'hang', acted: acted() })],
 			[rates.reset, () => ({ kind: 'reset', acted: acted() })],
@@ -336,6 +375,11 @@ export class Simulator {
 		log.fault = fault?.kind;
 
 		const send = (response: SimResponse, injected?: string) => {
+			// Echoing what the client sent is a fault injected on purpose (an API that leaks keys).
+			if (this.echoSecrets) {
+				response = echo(response, headers, rawBody);
+				injected ??= 'echoSecrets';
+			}
 			log.status = response.status;
 			if (this.contract && !injected && !response.injectedFault) {
 				this.violations.push(...this.contract.checkResponse(req, response));
@@ -351,6 +395,7 @@ export class Simulator {
 
 		switch (fault?.kind) {
 			case 'status':
+				if (fault.acted) await this.dispatch(req);
 				send({
 					status: fault.status,
 					body: fault.body ?? { error: http.STATUS_CODES[fault.status] },

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
+import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
@@ -370,13 +370,13 @@ async function send(this: IExecuteFunctions, lead: AlterEstateLead, itemIndex: n
 			{ ...body, logId: body.log_id ?? null, statusCode },
 		);
 	}
-	throw fieldError(
+	throw markOutcomeUnknown(fieldError(
 		this,
 		itemIndex,
 		'Response',
 		`AlterEstate answered HTTP ${statusCode} without saying whether the lead was created`,
 		'Check AlterEstate for this lead before sending it again.',
-	);
+	));
 }
 
 export const operation: ItemOperation<AlterEstateLead> = {

@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
+import {
+	asItemError,
+	fieldError,
+	itemRanges,
+	markOutcomeUnknown,
+	mayHaveCreated,
+} from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
@@ -382,6 +388,30 @@ function readContacts(
 	return filled.length > 0 ? filled : undefined;
 }
 
+/**
+ * Remove `name` (in any letter case) from the custom JSON and return its value for checking;
+ * undefined when absent or blank.
+ */
+function takeCustom(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	custom: IDataObject,
+	name: string,
+): { label: string; value: string } | undefined {
+	let found: { label: string; value: string } | undefined;
+	for (const key of Object.keys(custom).filter((candidate) => candidate.toLowerCase() === name.toLowerCase())) {
+		const value = custom[key];
+		delete custom[key];
+		if (isBlank(value) || found) continue;
+		const label = `Custom Fields (JSON) › ${key}`;
+		if (typeof value === 'object') {
+			throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', `Write it as text, e.g. {"${name}": "…"}.`);
+		}
+		found = { label, value: String(value) };
+	}
+	return found;
+}
+
 /** Look a field up the way ClosingDealz binds JSON: case-insensitively. */
 function field(lead: IDataObject, name: string): unknown {
 	const key = Object.keys(lead).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -393,12 +423,16 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 
 	const custom = readCustomJson(this, itemIndex, fields.customJson);
-	const phoneNumber = isBlank(fields.phoneNumber)
-		? undefined
-		: checkPhone(this, itemIndex, 'Phone Number', fields.phoneNumber, options);
-	const email = isBlank(fields.email)
-		? undefined
-		: checkEmail(this, itemIndex, 'Email', fields.email);
+	// Identifying fields in the custom JSON (`PhoneNumber`, `EMAIL`…) are checked, normalised
+	// and deduplicated like the fields above; a field set above wins and the JSON one is dropped.
+	const customPhone = takeCustom(this, itemIndex, custom, 'phoneNumber');
+	const customEmail = takeCustom(this, itemIndex, custom, 'email');
+	const phoneNumber = !isBlank(fields.phoneNumber)
+		? checkPhone(this, itemIndex, 'Phone Number', fields.phoneNumber, options)
+		: customPhone && checkPhone(this, itemIndex, customPhone.label, customPhone.value, options);
+	const email = !isBlank(fields.email)
+		? checkEmail(this, itemIndex, 'Email', fields.email)
+		: customEmail && checkEmail(this, itemIndex, customEmail.label, customEmail.value);
 
 	const own = compact({
 		company: optionalText(fields.company),
@@ -493,6 +527,11 @@ function dedupeOptions(ctx: IExecuteFunctions) {
 	};
 }
 
+/** The marker kept next to a key whose batch may or may not have been stored. */
+function maybeKey(key: string): string {
+	return `maybe:${key}`;
+}
+
 async function release(ctx: IExecuteFunctions, keys: string[]) {
 	if (keys.length === 0) return;
 	await ctx.helpers.removeProcessed(keys, 'node', dedupeOptions(ctx));
@@ -503,8 +542,8 @@ async function release(ctx: IExecuteFunctions, keys: string[]) {
 async function skip(
 	this: IExecuteFunctions,
 	entries: Array<BatchEntry<ClosingDealzLead>>,
-): Promise<Map<number, IDataObject>> {
-	const skipped = new Map<number, IDataObject>();
+): Promise<Map<number, IDataObject | Error>> {
+	const skipped = new Map<number, IDataObject | Error>();
 	if (readOptions(this).skipAlreadySent !== true) return skipped;
 	const keys = [
 		...new Set(
@@ -515,9 +554,14 @@ async function skip(
 	const result = await this.helpers.checkProcessedAndRecord(keys, 'node', dedupeOptions(this));
 	const processed = new Set(result.processed.map(String));
 	pendingKeys.set(this, new Set(result.new.map(String)));
+	const maybe = await maybeSentKeys(this, [...processed]);
+	const maybeEntries: Array<BatchEntry<ClosingDealzLead>> = [];
 	for (const entry of entries) {
 		const key = sentKey(entry.prepared);
-		if (key && processed.has(key)) {
+		if (key && maybe.has(key)) {
+			maybeEntries.push(entry);
+			skipped.set(entry.itemIndex, maybeSentError(this, entry, key));
+		} else if (key && processed.has(key)) {
 			skipped.set(
 				entry.itemIndex,
 				leadResult(
@@ -530,7 +574,40 @@ async function skip(
 			);
 		}
 	}
+	if (maybeEntries.length > 0 && !this.continueOnFail()) {
+		// Stop before any request: give back the keys claimed for leads that will not be sent.
+		await release(this, [...(pendingKeys.get(this) ?? [])]);
+		const first = maybeEntries[0];
+		const error = maybeSentError(this, first, sentKey(first.prepared) as string);
+		error.message = `Items ${itemRanges(maybeEntries.map((entry) => entry.itemIndex))} may already be in ClosingDealz: an earlier execution sent them but never learned whether ClosingDealz stored them; nothing was sent`;
+		throw error;
+	}
 	return skipped;
+}
+
+/** Which of `keys` belong to a batch whose outcome an earlier execution did not learn. */
+async function maybeSentKeys(ctx: IExecuteFunctions, keys: string[]): Promise<Set<string>> {
+	if (keys.length === 0) return new Set();
+	// The store has no "check without recording": check, then give back what this recorded.
+	const result = await ctx.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(ctx));
+	if (result.new.length > 0) await ctx.helpers.removeProcessed(result.new, 'node', dedupeOptions(ctx));
+	return new Set(result.processed.map((key) => String(key).slice('maybe:'.length)));
+}
+
+function maybeSentError(ctx: IExecuteFunctions, entry: BatchEntry<ClosingDealzLead>, key: string) {
+	const [kind, ...rest] = key.split(':');
+	const value = rest.join(':');
+	const field = kind === 'phone' ? 'phone number' : kind === 'email' ? 'e-mail' : 'company';
+	return markOutcomeUnknown(
+		new NodeOperationError(
+			ctx.getNode(),
+			`Maybe sent: an earlier execution sent this lead (${field} ${value}) but did not learn whether ClosingDealz stored it; not sent again`,
+			{
+				itemIndex: entry.itemIndex,
+				description: `Search ClosingDealz for the ${field} ${value}. If the lead is there, nothing is missing. If it is not, send this item once with "Skip Already Sent" off.`,
+			},
+		),
+	);
 }
 
 async function sendBatch(
@@ -545,6 +622,7 @@ async function sendBatch(
 		options.rateLimitWindow ?? CLOSINGDEALZ_RATE_WINDOW_SECONDS,
 	);
 	let accepted = false;
+	let maybeStored = false;
 	try {
 		const { statusCode, body: answer } = await closingDealzRequest.call(
 			this,
@@ -563,7 +641,7 @@ async function sendBatch(
 		const body: IDataObject =
 			answer && typeof answer === 'object' && !Array.isArray(answer) ? answer : {};
 		if (body.succeeded !== true) {
-			throw new NodeOperationError(
+			throw markOutcomeUnknown(new NodeOperationError(
 				this.getNode(),
 				`ClosingDealz answered HTTP ${statusCode} without confirming the leads were created${
 					typeof body.message === 'string' && body.message ? `: ${body.message}` : ''
@@ -572,7 +650,7 @@ async function sendBatch(
 					itemIndex: entries[0].itemIndex,
 					description: 'Check ClosingDealz for these leads before sending them again.',
 				},
-			);
+			));
 		}
 		accepted = true;
 		return entries.map((entry) =>
@@ -587,16 +665,27 @@ async function sendBatch(
 				},
 			),
 		);
+	} catch (error) {
+		maybeStored = mayHaveCreated(error);
+		throw asItemError(this, error, entries[0].itemIndex);
 	} finally {
 		if (!accepted && readOptions(this).skipAlreadySent === true) {
-			// A batch that failed (or may not have been created) is not remembered as sent.
 			const keys = entries
 				.map((entry) => sentKey(entry.prepared))
 				.filter((key): key is string => !!key);
-			// Without "continue on fail" the run stops here: later batches are never sent either.
+			if (maybeStored) {
+				// ClosingDealz may have stored this batch: keep its keys, so a rerun does not send it
+				// again, and mark them "maybe sent", so the rerun says so instead of "duplicate".
+				await this.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(this));
+				const pending = pendingKeys.get(this);
+				for (const key of keys) pending?.delete(key);
+			}
+			// A batch ClosingDealz refused is not remembered as sent. Without "continue on fail"
+			// the run stops here: later batches are never sent either.
+			const refused = maybeStored ? [] : keys;
 			const unsent = this.continueOnFail()
-				? keys
-				: [...new Set([...keys, ...(pendingKeys.get(this) ?? [])])];
+				? refused
+				: [...new Set([...refused, ...(pendingKeys.get(this) ?? [])])];
 			await release(this, unsent);
 		}
 	}

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
+import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
@@ -231,7 +231,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): InfinityLead {
 }
 
 async function send(this: IExecuteFunctions, lead: InfinityLead, itemIndex: number) {
-	const { statusCode, body: answer } = await infinityRequest.call(
+	const { statusCode, body: answer, repeatedAfterAmbiguousFailure } = await infinityRequest.call(
 		this,
 		{
 			method: 'POST',
@@ -245,6 +245,20 @@ async function send(this: IExecuteFunctions, lead: InfinityLead, itemIndex: numb
 		itemIndex,
 	);
 	const body: IDataObject = answer && typeof answer === 'object' ? answer : {};
+	if (body.action === 'queued_duplicate' && repeatedAfterAmbiguousFailure) {
+		const { message: apiMessage, ...apiFields } = body;
+		// The first attempt created the lead before its answer was lost (timeout, reset, 5xx): the
+		// repeat is then a "duplicate" of our own lead, not of somebody else's. Infinity has no
+		// read endpoint to tell the two apart, so the message names the lead to check.
+		return leadResult(
+			'created',
+			{
+				leadId: body.existing_lead_id,
+				message: `Created (confirmed on retry): the first attempt got no answer, and the repeat found lead ${String(body.existing_lead_id)} with this phone, which the first attempt created. Infinity CRM queued the repeat for admin review; dismiss that entry (if this phone was already known to Infinity CRM before this run, lead ${String(body.existing_lead_id)} is the older lead).`,
+			},
+			{ ...apiFields, apiMessage: apiMessage ?? null, confirmedOnRetry: true, statusCode },
+		);
+	}
 	if (body.action === 'queued_duplicate') {
 		return leadResult(
 			'duplicate',
@@ -259,13 +273,13 @@ async function send(this: IExecuteFunctions, lead: InfinityLead, itemIndex: numb
 			{ ...body, assignedTo: body.assigned_to ?? null, statusCode },
 		);
 	}
-	throw fieldError(
+	throw markOutcomeUnknown(fieldError(
 		this,
 		itemIndex,
 		'Response',
 		`Infinity CRM answered HTTP ${statusCode} without saying whether the lead was created`,
 		'Check Infinity CRM for this lead before sending it again.',
-	);
+	));
 }
 
 export const operation: ItemOperation<InfinityLead> = {

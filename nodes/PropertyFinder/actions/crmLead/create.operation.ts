@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
+import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
 import { timeoutOption } from '../../../shared/fields';
 import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
@@ -71,21 +72,27 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedCreate {
 	return { body, mobile: body.mobile as string, options };
 }
 
+/** The first lead with this mobile, if any (a read: safe to repeat). */
+async function findByMobile(ctx: IExecuteFunctions, lead: PreparedCreate, itemIndex: number) {
+	const { body } = await expertRequest.call(
+		ctx,
+		{
+			method: 'GET',
+			path: '/leads',
+			qs: { 'filters[mobile]': lead.mobile, page: 1, per_page: 1 },
+			timeout: lead.options.timeout,
+			idempotent: true,
+		},
+		itemIndex,
+	);
+	const existing = Array.isArray(body?.leads) ? (body.leads as IDataObject[])[0] : undefined;
+	return existing && existing.id !== undefined ? existing : undefined;
+}
+
 async function send(this: IExecuteFunctions, lead: PreparedCreate, itemIndex: number) {
 	if (lead.options.checkExisting !== false) {
-		const { body } = await expertRequest.call(
-			this,
-			{
-				method: 'GET',
-				path: '/leads',
-				qs: { 'filters[mobile]': lead.mobile, page: 1, per_page: 1 },
-				timeout: lead.options.timeout,
-				idempotent: true,
-			},
-			itemIndex,
-		);
-		const existing = Array.isArray(body?.leads) ? (body.leads as IDataObject[])[0] : undefined;
-		if (existing && existing.id !== undefined) {
+		const existing = await findByMobile(this, lead, itemIndex);
+		if (existing) {
 			return leadResult(
 				'duplicate',
 				{
@@ -96,19 +103,39 @@ async function send(this: IExecuteFunctions, lead: PreparedCreate, itemIndex: nu
 			);
 		}
 	}
-	const { statusCode, headers, body } = await expertRequest.call(
-		this,
-		{
-			method: 'POST',
-			path: '/leads',
-			body: { lead: lead.body },
-			expand: lead.options.expandData,
-			timeout: lead.options.timeout,
-			// The API has no idempotency key: a repeated create would make a second lead.
-			idempotent: false,
-		},
-		itemIndex,
-	);
+	let answer: Awaited<ReturnType<typeof expertRequest>>;
+	try {
+		answer = await expertRequest.call(
+			this,
+			{
+				method: 'POST',
+				path: '/leads',
+				body: { lead: lead.body },
+				expand: lead.options.expandData,
+				timeout: lead.options.timeout,
+				// The API has no idempotency key: a repeated create would make a second lead. So
+				// a create is repeated only after a 429 or a 503 with Retry-After (not acted on).
+				idempotent: false,
+			},
+			itemIndex,
+		);
+	} catch (error) {
+		// The create may have happened (timeout, dropped connection, 5xx). The mobile was not
+		// known just before it, so a lead with this mobile now is the one this request created.
+		const original = asItemError(this, error, itemIndex);
+		if (!mayHaveCreated(error) || lead.options.checkExisting === false) throw original;
+		const found = await findByMobile(this, lead, itemIndex).catch(() => undefined);
+		if (!found) throw original;
+		return leadResult(
+			'created',
+			{
+				leadId: found.id,
+				message: `Created (confirmed by lookup): the create got no clear answer (${(error as Error).message}), and lead ${String(found.id)} with mobile ${lead.mobile} now exists.`,
+			},
+			{ ...found, confirmedByLookup: true },
+		);
+	}
+	const { statusCode, headers, body } = answer;
 	const created = unwrapLead(body);
 	return leadResult(
 		'created',
