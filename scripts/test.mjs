@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The test command of the README and of CI: type-check, lint, build, the jest suites
-// (unit, nodes against the simulators, fault injection) and the end-to-end suite in a real
-// n8n. SKIP_E2E=1 skips the end-to-end suite for quick local loops; CI never skips it.
+// The test command of the README and of CI: type-check, lint, build, n8n's package scanner
+// on the source and the packed tarball (scripts/scan-package.mjs), the jest suites (unit,
+// nodes against the simulators, fault injection, release files) and the end-to-end suite in
+// a real n8n. SKIP_E2E=1 skips the end-to-end suite for quick local loops; CI never skips it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,6 +40,9 @@ const results = [
 	step('type-check (sources and tests)', bin('tsc'), ['-p', 'tsconfig.test.json']),
 	step('lint (n8n community-node rules)', bin('n8n-node'), ['lint']),
 	step('build', bin('n8n-node'), ['build']),
+	step("n8n's package scanner: source and packed tarball", process.execPath, [
+		join(root, 'scripts', 'scan-package.mjs'),
+	]),
 	jest('jest suites', ['--ci']),
 ];
 if (existsSync(join(root, 'jest.e2e.config.js'))) {
