@@ -18,10 +18,10 @@ function step(title, command, args, env = {}) {
 	return result.status === 0;
 }
 
-function jest(title, args) {
+function jest(title, args, env = {}) {
 	const out = join(root, `.jest-${title.replace(/\W+/g, '-')}.json`);
 	rmSync(out, { force: true });
-	const ok = step(title, bin('jest'), [...args, '--json', `--outputFile=${out}`]);
+	const ok = step(title, bin('jest'), [...args, '--json', `--outputFile=${out}`], env);
 	if (existsSync(out)) {
 		const report = JSON.parse(readFileSync(out, 'utf8'));
 		totals.passed += report.numPassedTests;
@@ -47,7 +47,19 @@ const results = [
 ];
 if (existsSync(join(root, 'jest.e2e.config.js'))) {
 	if (skipE2e) console.log('\n▶ end-to-end suite skipped (SKIP_E2E=1)');
-	else results.push(jest('end-to-end suite', ['--ci', '-c', 'jest.e2e.config.js']));
+	else {
+		// One run per n8n line (scripts/provision-n8n.mjs: 2 = n8n 2.41, 1 = n8n 1.123). The
+		// supported range is n8n 2.x (README "Compatibility"): 1.x runs only when asked for,
+		// e.g. N8N_E2E_LINES=2,1, until the known 1.x failure is fixed.
+		const lines = (process.env.N8N_E2E_LINES || '2').split(',').map((l) => l.trim());
+		for (const line of lines.filter(Boolean)) {
+			results.push(
+				jest(`end-to-end suite (n8n line ${line})`, ['--ci', '-c', 'jest.e2e.config.js'], {
+					N8N_LINE: line,
+				}),
+			);
+		}
+	}
 }
 
 const ok = results.every(Boolean);
