@@ -24,7 +24,7 @@ export class AlterEstateApi implements ICredentialType {
 		dark: 'file:../nodes/AlterEstate/alterEstate.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#alterestate';
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-alterestate';
 
 	properties: INodeProperties[] = [
 		{

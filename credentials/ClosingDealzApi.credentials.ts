@@ -16,7 +16,7 @@ export class ClosingDealzApi implements ICredentialType {
 		dark: 'file:../nodes/ClosingDealz/closingDealz.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#closingdealz';
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-closingdealz';
 
 	properties: INodeProperties[] = [
 		{

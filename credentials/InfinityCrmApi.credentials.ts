@@ -13,7 +13,7 @@ export class InfinityCrmApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/InfinityCrm/infinityCrm.svg', dark: 'file:../nodes/InfinityCrm/infinityCrm.dark.svg' };
 
-	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#infinity-crm';
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-infinity-crm';
 
 	properties: INodeProperties[] = [
 		{

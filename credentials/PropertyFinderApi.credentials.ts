@@ -53,7 +53,7 @@ export class PropertyFinderApi implements ICredentialType {
 		dark: 'file:../nodes/PropertyFinder/propertyFinder.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#property-finder';
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-property-finder';
 
 	properties: INodeProperties[] = [
 		{

@@ -46,7 +46,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		dark: 'file:../nodes/PropertyFinder/propertyFinder.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#pf-expert-crm';
+	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-pf-expert-crm';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Provisions Node.js 24 and n8n (pinned in scripts/n8n-host/) into a cache directory outside
-// the repository, for the local sandbox and the end-to-end tests.
+// Provisions Node.js and n8n (pinned in a host folder) into a cache directory outside the
+// repository, for the local sandbox and the end-to-end tests. Two n8n lines are pinned:
+//   N8N_LINE=2 (default)  scripts/n8n-host/     n8n 2.41 on Node 24
+//   N8N_LINE=1            scripts/n8n-host-1x/  n8n 1.123 on Node 22 (the oldest supported line)
 //
 // CLI:     node scripts/provision-n8n.mjs          progress on stderr, shell lines on stdout:
 //            export N8N_NODE_BIN=…/bin/node  N8N_BIN=…/node_modules/n8n/bin/n8n  N8N_HOST_DIR=…
@@ -9,18 +11,19 @@
 //          node scripts/provision-n8n.mjs --json      prints them as JSON instead
 //          node scripts/provision-n8n.mjs --force     reinstalls even if the cache is complete
 //          node scripts/provision-n8n.mjs --print-dir prints the cache directory only
+//          node scripts/provision-n8n.mjs --line 1    the 1.x line (same as N8N_LINE=1)
 // Library: import { provisionN8n } from './scripts/provision-n8n.mjs';
-//          const { nodeBin, n8nBin, hostDir } = await provisionN8n();
+//          const { nodeBin, n8nBin, hostDir } = await provisionN8n({ line: '1' });
 //
 // Cache directory: $N8N_HOST_CACHE if set, else
 //   $HOME/.cache/n8n-property-leads/n8n-<version>-<hash of the host package files>
 // A marker file (.provisioned.json) is written only after a complete, verified install; a
 // directory without it is wiped and installed again. A lock file serialises concurrent runs.
 //
-// Runs on Node >= 18 (the CI machine runs Node 20); npm itself then runs on the Node 24 it
+// Runs on Node >= 18 (the CI machine runs Node 20); npm itself then runs on the Node it
 // installed. Needs python3, make and a C++ compiler: sqlite3 is compiled from source against
-// Node 24's headers (isolated-vm uses the prebuilt binary it ships). Takes ~6 min and ~2.8 GB
-// on a clean machine, under a second once cached.
+// that Node's headers (isolated-vm uses the prebuilt binary it ships). Takes ~3–6 min and
+// ~2.8 GB per line on a clean machine, under a second once cached.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,8 +33,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HOST_SRC = path.join(here, 'n8n-host');
-const NODE_SRC = path.join(HOST_SRC, 'node');
+/** n8n line -> host folder (package.json + lockfile of n8n, node/ with the Node runtime). */
+export const LINES = Object.freeze({ 2: 'n8n-host', 1: 'n8n-host-1x' });
+export const DEFAULT_LINE = '2';
 const MARKER = '.provisioned.json';
 const LOCK = '.provision.lock';
 
@@ -42,8 +46,26 @@ function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-/** Version of n8n and of Node pinned by the host package files. */
-export function pinnedVersions() {
+/** The n8n line asked for: `line`, else $N8N_LINE, else the default (2). */
+export function resolveLine(line = process.env.N8N_LINE) {
+	const l = String(line || DEFAULT_LINE).replace(/\.x$/, '');
+	if (!Object.hasOwn(LINES, l)) {
+		throw new Error(
+			`unknown n8n line "${line}" (N8N_LINE): one of ${Object.keys(LINES).join(', ')}`,
+		);
+	}
+	return l;
+}
+
+/** Source folders of a line's host package files. */
+export function hostSources(line) {
+	const HOST_SRC = path.join(here, LINES[resolveLine(line)]);
+	return { HOST_SRC, NODE_SRC: path.join(HOST_SRC, 'node') };
+}
+
+/** Version of n8n and of Node pinned by the host package files of a line. */
+export function pinnedVersions(line) {
+	const { HOST_SRC, NODE_SRC } = hostSources(line);
 	const hostLock = readJson(path.join(HOST_SRC, 'package-lock.json'));
 	const nodeLock = readJson(path.join(NODE_SRC, 'package-lock.json'));
 	const locked = Object.keys(readJson(path.join(NODE_SRC, 'package.json')).dependencies)[0];
@@ -56,12 +78,17 @@ export function pinnedVersions() {
 		node: nodeLock.packages[`node_modules/${locked}`].version,
 		nodePackage: `${prefix}-${process.platform}-${process.arch}`,
 		lockedNodePackage: locked,
+		line: resolveLine(line),
 	};
 }
 
-/** Default cache directory, keyed by the n8n version and a hash of the host package files. */
-export function defaultHostDir() {
+/**
+ * Default cache directory, keyed by the n8n version and a hash of the host package files.
+ * $N8N_HOST_CACHE overrides it (for one line at a time: it names one directory).
+ */
+export function defaultHostDir(line) {
 	if (process.env.N8N_HOST_CACHE) return path.resolve(process.env.N8N_HOST_CACHE);
+	const { HOST_SRC, NODE_SRC } = hostSources(line);
 	const hash = createHash('sha256');
 	for (const f of [
 		path.join(HOST_SRC, 'package.json'),
@@ -75,12 +102,12 @@ export function defaultHostDir() {
 	return path.join(
 		base,
 		'n8n-property-leads',
-		`n8n-${pinnedVersions().n8n}-${hash.digest('hex').slice(0, 12)}`,
+		`n8n-${pinnedVersions(line).n8n}-${hash.digest('hex').slice(0, 12)}`,
 	);
 }
 
-function pathsFor(hostDir) {
-	const { nodePackage } = pinnedVersions();
+function pathsFor(hostDir, line) {
+	const { nodePackage } = pinnedVersions(line);
 	const nodePkgDir = path.join(hostDir, 'node', 'node_modules', nodePackage);
 	return {
 		hostDir,
@@ -210,15 +237,17 @@ function checkBuildTools(log) {
 }
 
 /**
- * Ensures Node 24 and n8n are installed in the cache directory and returns their paths.
- * @param {{ hostDir?: string, force?: boolean, log?: (line: string) => void }} [opts]
- * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string, nodeDir: string, n8nVersion: string, nodeVersion: string, installedNow: boolean }>}
+ * Ensures a line's Node and n8n are installed in the cache directory and returns their paths.
+ * @param {{ line?: string, hostDir?: string, force?: boolean, log?: (line: string) => void }} [opts]
+ * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string, nodeDir: string, n8nVersion: string, nodeVersion: string, line: string, installedNow: boolean, installSeconds?: number }>}
  */
 export async function provisionN8n(opts = {}) {
 	const log = opts.log ?? ((line) => process.stderr.write(`[provision-n8n] ${line}\n`));
-	const hostDir = path.resolve(opts.hostDir ?? defaultHostDir());
-	const versions = pinnedVersions();
-	const p = pathsFor(hostDir);
+	const line = resolveLine(opts.line);
+	const { HOST_SRC, NODE_SRC } = hostSources(line);
+	const hostDir = path.resolve(opts.hostDir ?? defaultHostDir(line));
+	const versions = pinnedVersions(line);
+	const p = pathsFor(hostDir, line);
 	const result = (installedNow) => ({
 		nodeBin: p.nodeBin,
 		n8nBin: p.n8nBin,
@@ -226,7 +255,9 @@ export async function provisionN8n(opts = {}) {
 		nodeDir: p.nodeDir,
 		n8nVersion: versions.n8n,
 		nodeVersion: versions.node,
+		line,
 		installedNow,
+		installSeconds: readMarker(hostDir)?.seconds,
 	});
 
 	const complete = () => {
@@ -270,7 +301,7 @@ export async function provisionN8n(opts = {}) {
 		log(`installing Node ${versions.node} + n8n ${versions.n8n} into ${hostDir}`);
 		log(`full npm output goes to ${logFile}; this takes several minutes the first time`);
 
-		// Step 1: Node 24 (binary and headers).
+		// Step 1: Node (binary and headers).
 		fs.mkdirSync(path.dirname(p.nodeBin), { recursive: true });
 		const nodeWork = path.join(hostDir, 'node');
 		fs.copyFileSync(path.join(NODE_SRC, 'package.json'), path.join(nodeWork, 'package.json'));
@@ -310,8 +341,8 @@ export async function provisionN8n(opts = {}) {
 		}
 		log(`Node ${v.stdout.trim()} ready (${fmt(tNode)})`);
 
-		// Step 2: n8n. npm itself runs on Node 24 (its bin dir first in PATH), and native modules
-		// are compiled against Node 24's headers instead of the machine's default nodedir.
+		// Step 2: n8n. npm itself runs on that Node (its bin dir first in PATH), and native modules
+		// are compiled against its headers instead of the machine's default nodedir.
 		fs.mkdirSync(p.n8nDir, { recursive: true });
 		fs.copyFileSync(path.join(HOST_SRC, 'package.json'), path.join(p.n8nDir, 'package.json'));
 		fs.copyFileSync(
@@ -332,7 +363,7 @@ export async function provisionN8n(opts = {}) {
 			CI: process.env.CI ?? 'true', // no interactive progress bars in the log
 		};
 		log(
-			`step 2/3: npm install of n8n ${versions.n8n} (~2,400 packages, sqlite3 compiles from source)`,
+			`step 2/3: npm install of n8n ${versions.n8n} (~2,000–2,400 packages, sqlite3 compiles from source)`,
 		);
 		const nm = path.join(p.n8nDir, 'node_modules');
 		// Tarballs to expect: lockfile entries minus other platforms' optional binaries (roughly).
@@ -421,6 +452,7 @@ export async function provisionN8n(opts = {}) {
 				{
 					n8n: versions.n8n,
 					node: versions.node,
+					line,
 					provisionedAt: new Date().toISOString(),
 					seconds: Math.round((Date.now() - t0) / 1000),
 				},
@@ -437,6 +469,8 @@ export async function provisionN8n(opts = {}) {
 
 async function main() {
 	const args = process.argv.slice(2);
+	const at = args.indexOf('--line');
+	const line = resolveLine(at >= 0 ? args[at + 1] : undefined);
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.on(sig, () => {
 			process.stderr.write(
@@ -448,7 +482,7 @@ async function main() {
 				} catch {}
 			}
 			try {
-				const dir = defaultHostDir();
+				const dir = defaultHostDir(line);
 				if (fs.readFileSync(path.join(dir, LOCK), 'utf8').trim() === String(process.pid)) {
 					fs.rmSync(path.join(dir, LOCK), { force: true });
 				}
@@ -458,16 +492,18 @@ async function main() {
 	}
 	if (args.includes('--help') || args.includes('-h')) {
 		process.stdout.write(
-			'usage: node scripts/provision-n8n.mjs [--json] [--force] [--print-dir]\n' +
-				'Installs Node 24 + n8n (scripts/n8n-host) into $N8N_HOST_CACHE or ~/.cache/n8n-property-leads/…\n',
+			'usage: node scripts/provision-n8n.mjs [--line 1|2] [--json] [--force] [--print-dir]\n' +
+				'Installs Node + n8n of a line (2: scripts/n8n-host, n8n 2.x on Node 24, the default;\n' +
+				'1: scripts/n8n-host-1x, n8n 1.x on Node 22; or N8N_LINE=1) into $N8N_HOST_CACHE or\n' +
+				'~/.cache/n8n-property-leads/…\n',
 		);
 		return;
 	}
 	if (args.includes('--print-dir')) {
-		process.stdout.write(`${defaultHostDir()}\n`);
+		process.stdout.write(`${defaultHostDir(line)}\n`);
 		return;
 	}
-	const r = await provisionN8n({ force: args.includes('--force') });
+	const r = await provisionN8n({ line, force: args.includes('--force') });
 	if (args.includes('--json')) {
 		process.stdout.write(JSON.stringify(r, null, 2) + '\n');
 	} else {

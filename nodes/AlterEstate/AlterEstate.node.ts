@@ -15,6 +15,7 @@ export class AlterEstate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AlterEstate',
 		name: 'alterEstate',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-alterestate',
 		icon: { light: 'file:alterEstate.svg', dark: 'file:alterEstate.dark.svg' },
 		group: ['output'],
 		version: 1,

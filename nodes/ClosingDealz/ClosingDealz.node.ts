@@ -14,6 +14,7 @@ export class ClosingDealz implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ClosingDealz',
 		name: 'closingDealz',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-closingdealz',
 		icon: { light: 'file:closingDealz.svg', dark: 'file:closingDealz.dark.svg' },
 		group: ['output'],
 		version: 1,

@@ -14,6 +14,7 @@ export class InfinityCrm implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Infinity CRM',
 		name: 'infinityCrm',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-infinity-crm',
 		icon: { light: 'file:infinityCrm.svg', dark: 'file:infinityCrm.dark.svg' },
 		group: ['output'],
 		version: 1,

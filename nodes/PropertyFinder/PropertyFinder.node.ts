@@ -15,6 +15,7 @@ export class PropertyFinder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Property Finder',
 		name: 'propertyFinder',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-property-finder',
 		icon: { light: 'file:propertyFinder.svg', dark: 'file:propertyFinder.dark.svg' },
 		group: ['input'],
 		version: 1,

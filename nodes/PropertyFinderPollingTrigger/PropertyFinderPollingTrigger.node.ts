@@ -64,6 +64,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Property Finder Polling Trigger',
 		name: 'propertyFinderPollingTrigger',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-property-finder-polling-trigger',
 		icon: { light: 'file:propertyFinderPollingTrigger.svg', dark: 'file:propertyFinderPollingTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,

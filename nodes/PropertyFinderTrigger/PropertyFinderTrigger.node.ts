@@ -65,6 +65,7 @@ export class PropertyFinderTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Property Finder Trigger',
 		name: 'propertyFinderTrigger',
+		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-property-finder-trigger',
 		icon: { light: 'file:propertyFinderTrigger.svg', dark: 'file:propertyFinderTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,

@@ -202,8 +202,13 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 
 			const editorGood = await n8n.testCredential(good.id);
 			const editorBad = await n8n.testCredential(String(bad.id));
-			const publicGood = await n8n.testCredentialPublicApi(good.id);
-			const publicBad = await n8n.testCredentialPublicApi(String(bad.id));
+			// The public API tests credentials from n8n 2.x on; on 1.x the editor's test is the one.
+			const publicGood = n8n.hasPublicCredentialTest
+				? await n8n.testCredentialPublicApi(good.id)
+				: editorGood;
+			const publicBad = n8n.hasPublicCredentialTest
+				? await n8n.testCredentialPublicApi(String(bad.id))
+				: editorBad;
 			// The working credential opened in the editor, its key or secret changed to a wrong one,
 			// and tested again: a token cached by the tests above must not make it pass.
 			const changed = Object.fromEntries(
@@ -220,9 +225,12 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 			expect(publicBad.status).toBe('Error');
 			expect(editedBad.status).toBe('Error');
 			expect(goodAgain.status).toBe('OK');
-			// The failure says why, and never repeats the key it was given.
+			// The failure says why, and never repeats the key it was given. (n8n 1.x replaces the
+			// message of a refused token request with its own "Authorization failed - …".)
 			expect(editorBad.message).toMatch(
-				/invalid|unauthori[sz]ed|authentication|not accept|refused|401/i,
+				n8n.major < 2
+					? /invalid|unauthori[sz]ed|authentication|authori[sz]ation failed|not accept|refused|401/i
+					: /invalid|unauthori[sz]ed|authentication|not accept|refused|401/i,
 			);
 			for (const secret of Object.values(data)) {
 				if (typeof secret === 'string' && secret.startsWith('wrong-'))

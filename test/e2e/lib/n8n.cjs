@@ -1,6 +1,6 @@
 'use strict';
-// Drives a real n8n (the version pinned in scripts/n8n-host) for the end-to-end tests and the
-// sandbox. CommonJS so that it loads from jest (CommonJS), from TypeScript tests (types in
+// Drives a real n8n (the version pinned in scripts/n8n-host, or with N8N_LINE=1 the 1.x of
+// scripts/n8n-host-1x) for the end-to-end tests and the sandbox. CommonJS so that it loads from jest (CommonJS), from TypeScript tests (types in
 // n8n.d.cts) and from ES modules (n8n.mjs re-exports it).
 //
 //   const { startN8n } = require('./n8n.cjs');
@@ -40,15 +40,19 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Provisioning (runs scripts/provision-n8n.mjs in a child process so this file stays CommonJS)
 
-let provisioned;
+const provisioned = new Map(); // line -> Promise
 /**
- * Installs (first time, minutes) or finds the cached n8n. Progress lines go to stderr.
- * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string }>}
+ * Installs (first time, minutes) or finds the cached n8n of a line ('2' by default, '1' for
+ * n8n 1.x; $N8N_LINE when not given). Progress lines go to stderr.
+ * @param {{ line?: string }} [opts]
+ * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string, n8nVersion: string, line: string }>}
  */
-function provisionN8n() {
-	if (provisioned) return provisioned;
-	provisioned = new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [PROVISION_SCRIPT, '--json'], {
+function provisionN8n({ line = process.env.N8N_LINE || '' } = {}) {
+	const key = String(line);
+	if (provisioned.has(key)) return provisioned.get(key);
+	const args = [PROVISION_SCRIPT, '--json', ...(key ? ['--line', key] : [])];
+	const promise = new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, args, {
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
 		let out = '';
@@ -63,8 +67,14 @@ function provisionN8n() {
 			}
 		});
 	});
-	provisioned.catch(() => (provisioned = undefined));
-	return provisioned;
+	provisioned.set(key, promise);
+	promise.catch(() => provisioned.delete(key));
+	return promise;
+}
+
+/** Major version of an n8n version string ('1.123.81' -> 1). */
+function majorOf(version) {
+	return Number(String(version).split('.')[0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,14 +217,26 @@ function installPackageTarball(userFolder, tarball) {
 	}
 }
 
-/** Environment for an offline, quiet, single-user n8n. */
-function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra }) {
+/** Environment for an offline, quiet, single-user n8n (of major version `major`). */
+function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra, major = 2 }) {
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) {
 		// Never inherit another n8n's settings (e.g. from a developer's shell).
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(k)) delete env[k];
 	}
 	delete env.NODE_OPTIONS;
+	const byLine =
+		major < 2
+			? {
+					// n8n 1.x runs Code nodes in-process unless task runners are switched on; 2.x
+					// always uses them. Same behaviour on both lines.
+					N8N_RUNNERS_ENABLED: 'true',
+				}
+			: {
+					// The MCP server registry refreshes from api.n8n.io at start-up (fails offline);
+					// n8n 1.x has no such module and refuses to start when it is named.
+					N8N_DISABLED_MODULES: 'mcp-registry',
+				};
 	return {
 		...env,
 		// jest sets NODE_ENV=test, which makes n8n refuse to load any nodes.
@@ -255,8 +277,6 @@ function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra }) {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		// Read/Write Files from Disk and similar nodes may only touch this folder.
 		N8N_RESTRICT_FILE_ACCESS_TO: path.join(userFolder, 'files'),
-		// The MCP server registry refreshes from api.n8n.io at start-up (fails offline).
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		// Explicit values for defaults n8n 2.41 warns will change.
 		N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(2 * 1024 ** 3),
 		N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '5000',
@@ -271,6 +291,7 @@ function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra }) {
 		N8N_LOG_OUTPUT: 'console',
 		N8N_NO_COLOR: 'true',
 		NO_COLOR: '1',
+		...byLine,
 		...extra,
 	};
 }
@@ -292,9 +313,9 @@ process.on('exit', () => {
  */
 async function runN8nCli(
 	args,
-	{ userFolder, env = {}, encryptionKey = TEST_ENCRYPTION_KEY, timeoutMs = 180000 } = {},
+	{ userFolder, env = {}, encryptionKey = TEST_ENCRYPTION_KEY, timeoutMs = 180000, line } = {},
 ) {
-	const { nodeBin, n8nBin } = await provisionN8n();
+	const { nodeBin, n8nBin, n8nVersion } = await provisionN8n({ line });
 	const folder = path.resolve(userFolder);
 	fs.mkdirSync(folder, { recursive: true });
 	const fullEnv = n8nEnv({
@@ -303,6 +324,7 @@ async function runN8nCli(
 		brokerPort: await freePort(),
 		encryptionKey,
 		extra: env,
+		major: majorOf(n8nVersion),
 	});
 	return await new Promise((resolve, reject) => {
 		const child = spawn(nodeBin, [n8nBin, ...args], {
@@ -336,6 +358,11 @@ class N8nInstance {
 
 	get restUrl() {
 		return `${this.baseUrl}/rest`;
+	}
+
+	/** Major version of the running n8n (1 or 2): the few REST differences branch on it. */
+	get major() {
+		return majorOf(this.n8nVersion);
 	}
 
 	/** Authenticated call to the editor's REST API (/rest/…); returns the `data` of the reply. */
@@ -378,9 +405,18 @@ class N8nInstance {
 
 	// --- auth --------------------------------------------------------------------------------
 
-	/** Creates the owner account (first start) or logs in (later starts). */
-	async setupOwnerOrLogin(owner = this.owner) {
-		const setup = await this.rest('POST', '/owner/setup', owner, { raw: true });
+	/**
+	 * Creates the owner account (first start) or logs in (later starts). n8n 1.x answers
+	 * /healthz/readiness before its REST routes are registered: 404s are retried for a while.
+	 */
+	async setupOwnerOrLogin(owner = this.owner, { routesTimeoutMs = 60000 } = {}) {
+		const deadline = Date.now() + routesTimeoutMs;
+		let setup;
+		for (;;) {
+			setup = await this.rest('POST', '/owner/setup', owner, { raw: true });
+			if (setup.status !== 404 || Date.now() > deadline) break;
+			await sleep(250);
+		}
 		if (setup.status < 400) {
 			this.user = setup.body.data;
 			return this.user;
@@ -449,8 +485,16 @@ class N8nInstance {
 		});
 	}
 
-	/** Public API: POST /api/v1/credentials/{id}/test (stored data). */
+	/** Whether the public API can test a credential (POST /api/v1/credentials/{id}/test): 2.x only. */
+	get hasPublicCredentialTest() {
+		return this.major >= 2;
+	}
+
+	/** Public API: POST /api/v1/credentials/{id}/test (stored data). Not in n8n 1.x. */
 	async testCredentialPublicApi(id) {
+		if (!this.hasPublicCredentialTest) {
+			throw new Error(`n8n ${this.n8nVersion} has no public-API credential test (n8n 2.x has)`);
+		}
 		return await this.publicApi('POST', `/credentials/${id}/test`);
 	}
 
@@ -508,6 +552,7 @@ class N8nInstance {
 	 */
 	async activateWorkflow(id, { allowFailure = false, timeoutMs = 60000 } = {}) {
 		const wf = await this.getWorkflow(id);
+		if (this.major < 2) return await this._activateV1(id, wf, { allowFailure });
 		const activated = await this.rest('POST', `/workflows/${id}/activate`, {
 			versionId: wf.versionId,
 		});
@@ -525,6 +570,40 @@ class N8nInstance {
 		return activated;
 	}
 
+	/**
+	 * n8n 1.x activates synchronously: the request returns once the triggers are live, or fails
+	 * with n8n's message (and the workflow stays inactive). The result carries the same
+	 * `publication` shape as on 2.x.
+	 */
+	async _activateV1(id, wf, { allowFailure }) {
+		const res = await this.rest(
+			'POST',
+			`/workflows/${id}/activate`,
+			{ versionId: wf.versionId },
+			{ raw: true },
+		);
+		if (res.status < 400) {
+			const activated = res.body.data;
+			activated.publication = {
+				status: 'published',
+				liveVersionId: activated.activeVersionId ?? wf.versionId,
+				triggers: [],
+			};
+			return activated;
+		}
+		const error = new N8nApiError('POST', `${this.restUrl}/workflows/${id}/activate`, res);
+		if (!allowFailure) throw new Error(`workflow ${id} activation failed: ${error.message}`);
+		const current = await this.getWorkflow(id);
+		current.publication = {
+			status: 'failed',
+			liveVersionId: current.activeVersionId ?? null,
+			triggers: [
+				{ nodeId: '', status: 'failed', errorMessage: (res.body && res.body.message) || res.text },
+			],
+		};
+		return current;
+	}
+
 	/** Unpublishes (deactivates) and waits until its triggers are torn down. */
 	async deactivateWorkflow(id, { timeoutMs = 60000 } = {}) {
 		const deactivated = await this.rest('POST', `/workflows/${id}/deactivate`, {});
@@ -537,6 +616,12 @@ class N8nInstance {
 	 * @returns {Promise<{ status: 'published' | 'partial' | 'failed' | 'not_published', liveVersionId: string | null, triggers: Array<{ nodeId: string, status: string, errorMessage: string | null }> }>}
 	 */
 	async waitForPublication(id, { timeoutMs = 60000, intervalMs = 100 } = {}) {
+		if (this.major < 2) {
+			// 1.x has no publication outbox: (de)activation is done when its request returns.
+			const wf = await this.getWorkflow(id);
+			const live = wf.activeVersionId ?? (wf.active ? wf.versionId : null);
+			return { status: live ? 'published' : 'not_published', liveVersionId: live, triggers: [] };
+		}
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const st = await this.rest('GET', `/workflows/${id}/publication-status`);
@@ -560,9 +645,10 @@ class N8nInstance {
 			if (!trigger) throw new Error(`workflow ${id} has no Manual Trigger; pass { triggerNode }`);
 			name = trigger.name;
 		}
-		const started = await this.rest('POST', `/workflows/${id}/run`, {
-			triggerToStartFrom: triggerData ? { name, data: triggerData } : { name },
-		});
+		const triggerToStartFrom = triggerData ? { name, data: triggerData } : { name };
+		// n8n 1.x runs the workflow sent in the body (the editor's unsaved state); 2.x the stored one.
+		const body = this.major < 2 ? { workflowData: wf, triggerToStartFrom } : { triggerToStartFrom };
+		const started = await this.rest('POST', `/workflows/${id}/run`, body);
 		if (!started || !started.executionId) {
 			throw new Error(`workflow ${id} did not start an execution: ${JSON.stringify(started)}`);
 		}
@@ -755,10 +841,11 @@ function bindCredentials(workflow, credentials) {
  * @param {string} [o.encryptionKey]
  * @param {number} [o.readyTimeoutMs]
  * @param {boolean} [o.inheritOutput]   also copy n8n's output to this process's stderr.
+ * @param {string} [o.line]             n8n line: '2' (default) or '1'; $N8N_LINE when omitted.
  * @returns {Promise<N8nInstance>}
  */
 async function startN8n(o = {}) {
-	const { nodeBin, n8nBin, hostDir } = await provisionN8n();
+	const { nodeBin, n8nBin, hostDir, n8nVersion } = await provisionN8n({ line: o.line });
 	const userFolder = path.resolve(
 		o.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-')),
 	);
@@ -776,7 +863,14 @@ async function startN8n(o = {}) {
 		throw new Error(`port ${port} is already in use (another n8n running?)`);
 	const brokerPort = await freePort();
 	const encryptionKey = o.encryptionKey || TEST_ENCRYPTION_KEY;
-	const env = n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra: o.env });
+	const env = n8nEnv({
+		userFolder,
+		port,
+		brokerPort,
+		encryptionKey,
+		extra: o.env,
+		major: majorOf(n8nVersion),
+	});
 
 	const logFile = path.join(userFolder, 'n8n.log');
 	const logFd = fs.openSync(logFile, 'a');
@@ -808,6 +902,7 @@ async function startN8n(o = {}) {
 		filesDir: path.join(userFolder, 'files'),
 		logFile,
 		hostDir,
+		n8nVersion,
 		nodeBin,
 		n8nBin,
 		encryptionKey,

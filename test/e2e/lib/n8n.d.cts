@@ -9,7 +9,11 @@ export interface Provisioned {
 	nodeDir: string;
 	n8nVersion: string;
 	nodeVersion: string;
+	/** The n8n line: '2' (scripts/n8n-host) or '1' (scripts/n8n-host-1x). */
+	line: string;
 	installedNow: boolean;
+	/** Seconds the install took (when it was made). */
+	installSeconds?: number;
 }
 
 export interface Owner {
@@ -37,6 +41,8 @@ export interface StartOptions {
 	allowPackageLoadFailure?: boolean;
 	/** Also copy n8n's output to this process's stderr. */
 	inheritOutput?: boolean;
+	/** n8n line: '2' (default) or '1' (n8n 1.x); $N8N_LINE when omitted. */
+	line?: string;
 }
 
 export interface HttpResponse {
@@ -132,6 +138,12 @@ export declare class N8nInstance {
 	/** n8n's stdout and stderr. */
 	readonly logFile: string;
 	readonly hostDir: string;
+	/** Version of the running n8n, e.g. '2.41.1' or '1.123.81'. */
+	readonly n8nVersion: string;
+	/** Its major version (1 or 2). */
+	readonly major: number;
+	/** Whether the public API can test a credential (n8n 2.x). */
+	readonly hasPublicCredentialTest: boolean;
 	readonly nodeBin: string;
 	readonly n8nBin: string;
 	readonly encryptionKey: string;
@@ -231,7 +243,7 @@ export declare class N8nInstance {
 }
 
 export declare function startN8n(options?: StartOptions): Promise<N8nInstance>;
-export declare function provisionN8n(): Promise<Provisioned>;
+export declare function provisionN8n(opts?: { line?: string }): Promise<Provisioned>;
 export declare function runN8nCli(
 	args: string[],
 	opts: {
@@ -239,6 +251,7 @@ export declare function runN8nCli(
 		env?: Record<string, string>;
 		encryptionKey?: string;
 		timeoutMs?: number;
+		line?: string;
 	},
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
 export declare function installPackageTarball(
