@@ -11,6 +11,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { reportAttempt } from './adaptive';
+
 /** Every kind of context a request can be sent from. */
 export type RequestContext =
 	| IExecuteFunctions
@@ -383,6 +385,7 @@ export async function apiRequest<T = unknown>(
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let failure: AttemptFailure | undefined;
 		if (spec.pace) await spec.pace.acquire();
+		const sentAt = Date.now();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -392,6 +395,13 @@ export async function apiRequest<T = unknown>(
 		} catch (error) {
 			failure = describeAttemptFailure(error);
 		}
+		// Adaptive parallelism (adaptive.ts) learns from every attempt's status and latency.
+		reportAttempt(this, {
+			statusCode: response?.statusCode ?? failure?.statusCode,
+			code: failure?.code,
+			latencyMs: Date.now() - sentAt,
+			retryAfterMs: parseRetryAfter(failure?.headers['retry-after']),
+		});
 
 		if (response) {
 			const headers = lowerCaseHeaders(response.headers);
