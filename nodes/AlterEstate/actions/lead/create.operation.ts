@@ -7,6 +7,7 @@ import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
+	DEFAULT_PARALLEL_REQUESTS,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
@@ -386,6 +387,6 @@ export const operation: ItemOperation<AlterEstateLead> = {
 	dedupeKeys: (lead) => [`phone:${lead.phone}`, `email:${lead.email.toLowerCase()}`],
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
-		return options.concurrency ?? 5;
+		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
 	},
 };

@@ -7,6 +7,7 @@ import { timeoutOption } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
+	DEFAULT_PARALLEL_REQUESTS,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
@@ -275,6 +276,6 @@ export const operation: ItemOperation<InfinityLead> = {
 	dedupeKeys: (lead) => [lead.phone],
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
-		return options.concurrency ?? 5;
+		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
 	},
 };
