@@ -54,14 +54,25 @@ export const manualTrigger = () => node('Start', 'n8n-nodes-base.manualTrigger',
  * (`leads: [{company, contactPerson, email, phoneNumber}]`): the aggregate step a careful
  * user adds in front of the HTTP Request node to send arrays.
  */
-export function leadsCode(count: number, offset: number, groupSize?: number): NodeJson {
+export function leadsCode(
+	count: number,
+	offset: number,
+	groupSize?: number,
+	shape: 'plain' | 'closingDealzColumns' = 'plain',
+): NodeJson {
+	// `closingDealzColumns`: the same leads under spreadsheet headers named after ClosingDealz's
+	// fields ("Contact Person", "Phone Number"), what "Map Automatically" reads without expressions.
+	const lead =
+		shape === 'closingDealzColumns'
+			? "{ company: 'Company ' + k, 'Contact Person': 'Lead ' + k, email: 'lead' + k + '@example.com', 'Phone Number': '+9715' + String(k).padStart(8, '0') }"
+			: "{ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
 	const jsCode = [
 		`const count = ${count};`,
 		`const offset = ${offset};`,
 		'const leads = [];',
 		'for (let i = 0; i < count; i++) {',
 		'  const k = offset + i;',
-		"  leads.push({ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k });",
+		`  leads.push(${lead});`,
 		'}',
 		groupSize
 			? [
@@ -120,7 +131,19 @@ export function httpPost(
 
 // ---------------------------------------------------------------------------- our nodes
 
-export function closingDealzNode(credential: CredentialRef): NodeJson {
+/** Our ClosingDealz node: the four fields mapped by expressions, or "Map Automatically". */
+export function closingDealzNode(credential: CredentialRef, fieldMapping: 'manual' | 'auto' = 'manual'): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					additionalFields: {
+						company: '={{ $json.company }}',
+						contactPerson: '={{ $json.name }}',
+						email: '={{ $json.email }}',
+						phoneNumber: '={{ $json.phone }}',
+					},
+				};
 	return node(
 		'ClosingDealz',
 		`${PACKAGE}.closingDealz`,
@@ -128,12 +151,7 @@ export function closingDealzNode(credential: CredentialRef): NodeJson {
 		{
 			resource: 'lead',
 			operation: 'create',
-			additionalFields: {
-				company: '={{ $json.company }}',
-				contactPerson: '={{ $json.name }}',
-				email: '={{ $json.email }}',
-				phoneNumber: '={{ $json.phone }}',
-			},
+			...fields,
 			options: {},
 		},
 		{ credentials: { closingDealzApi: credential } },
