@@ -171,8 +171,16 @@ export interface LeadInput {
 	additional: IDataObject;
 }
 
-export function readFieldMapping(ctx: IExecuteFunctions, itemIndex: number): FieldMapping {
-	return ctx.getNodeParameter('fieldMapping', itemIndex, 'manual') === 'auto' ? 'auto' : 'manual';
+const modes = new WeakMap<object, FieldMapping>();
+
+/** The run's mapping mode: one value for every item (the parameter takes no expression). */
+export function readFieldMapping(ctx: IExecuteFunctions): FieldMapping {
+	let mode = modes.get(ctx);
+	if (mode === undefined) {
+		mode = ctx.getNodeParameter('fieldMapping', 0, 'manual') === 'auto' ? 'auto' : 'manual';
+		modes.set(ctx, mode);
+	}
+	return mode;
 }
 
 /**
@@ -185,7 +193,7 @@ export function readLeadInput(
 	itemIndex: number,
 	spec: LeadInputSpec,
 ): LeadInput {
-	if (readFieldMapping(ctx, itemIndex) === 'manual') {
+	if (readFieldMapping(ctx) === 'manual') {
 		const top: IDataObject = {};
 		for (const name of spec.topLevel)
 			top[name] = ctx.getNodeParameter(name, itemIndex, '') as IDataObject[string];
