@@ -5,6 +5,7 @@
  * which builds, packs and compiles first; writes the report, a chart and the raw results.
  *
  *   node bench/out/bench/main.js --tarball <tgz> [--commit <text>] [--quick] [--out <dir>]
+ *                                [--only <part of a scenario name>,…]
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -644,10 +645,10 @@ async function scenarioOneByOne(
 			? "={{ JSON.stringify({ name: $json.name, phone: $json.phone, email: $json.email, lead_source: 'api' }) }}"
 			: '={{ JSON.stringify({ full_name: $json.name, phone: $json.phone, email: $json.email }) }}';
 	const header = which === 'infinity' ? env.creds.infinityHeader : env.creds.alterEstateHeader;
-	const ours = (concurrency?: number) =>
+	const ours = (concurrency?: number, fieldMapping: 'manual' | 'auto' = 'manual') =>
 		which === 'infinity'
-			? infinityNode(env.creds.infinityCrmApi, concurrency)
-			: alterEstateNode(env.creds.alterEstateApi, concurrency);
+			? infinityNode(env.creds.infinityCrmApi, concurrency, fieldMapping)
+			: alterEstateNode(env.creds.alterEstateApi, concurrency, fieldMapping);
 
 	const variants: Array<{
 		role: CrmRow['role'];
@@ -660,6 +661,12 @@ async function scenarioOneByOne(
 			variant: `Ours: ${service} node (defaults)`,
 			tuning: `adaptive parallelism, Parallel Requests (the ceiling) ${DEFAULT_PARALLEL_REQUESTS} (default)`,
 			sender: ours(),
+		},
+		{
+			role: 'oursAuto',
+			variant: `Ours: ${service} node, Map Automatically`,
+			tuning: 'as the default, the fields read from the columns of the same name (no expression per field)',
+			sender: ours(undefined, 'auto'),
 		},
 		{
 			role: 'httpDefault',
@@ -684,7 +691,7 @@ async function scenarioOneByOne(
 		reset();
 		const workflow = await createWorkflow(env.n8n, `Bench: ${service} ${v.variant}`, [
 			manualTrigger(),
-			leadsCode(L, nextOffset()),
+			leadsCode(L, nextOffset(), undefined, v.role === 'oursAuto' && which === 'alterEstate' ? 'fullNameColumn' : 'plain'),
 			v.sender,
 		]);
 		log(`${service}${capacity ? ' (capacity limit)' : ''}: ${v.variant}, ${L} leads`);
@@ -706,6 +713,7 @@ async function scenarioOneByOne(
 			failed: L - stored(),
 			rejected429: statusCount(sim, 429),
 			refused: statusCount(sim, 429) + statusCount(sim, 503),
+			apiMs: apiSpanMs(sim),
 			peakInFlight: sim.peakInFlight,
 			status: execution.status,
 			note: run.error,
@@ -1122,7 +1130,10 @@ async function main() {
 			],
 			['(e) CPU per item', async () => results.cpu.push(...(await cpuBenchmarks(SIZES.cpu)))],
 		];
+		// `--only "Infinity,AlterEstate"`: just the scenarios whose name contains one of these.
+		const only = argValue('--only')?.split(',').map((part) => part.trim().toLowerCase());
 		for (const [name, run] of scenarios) {
+			if (only && !only.some((part) => name.toLowerCase().includes(part))) continue;
 			const t = Date.now();
 			try {
 				await run();

@@ -43,6 +43,8 @@ export interface CrmRow {
 	rejected429: number;
 	/** Answers 429 or 503 (a server at its capacity); when absent, the 429 count. */
 	refused?: number;
+	/** First request to last answer in the simulator's log (the sending, without n8n's preparation). */
+	apiMs?: number;
 	peakInFlight: number;
 	status: string;
 	measured?: Measured;
@@ -372,13 +374,15 @@ function headline(results: BenchResults): string[] {
 		const ours = find(scenario, 'ours');
 		const def = find(scenario, 'httpDefault');
 		const tuned = find(scenario, 'httpTuned');
+		const auto = find(scenario, 'oursAuto');
 		const capOurs = find(`${scenario}Capacity`, 'ours');
 		const capDef = find(`${scenario}Capacity`, 'httpDefault');
 		if (!ours) continue;
 		out.push(
-			`- **${TITLES[scenario]}, ${int(ours.leads)} leads**: ours ${duration(ours.wallMs)} with adaptive parallelism (up to ${int(ours.peakInFlight)} requests in flight)` +
+			`- **${TITLES[scenario]}, ${int(ours.leads)} leads**: ours ${duration(ours.wallMs)} with adaptive parallelism (up to ${int(ours.peakInFlight)} requests in flight${ours.apiMs ? `; the sending itself, first request to last answer, ${duration(ours.apiMs)}` : ''})` +
+				(auto ? `, ${duration(auto.wallMs)} with Map Automatically` : '') +
 				(def
-					? `; HTTP Request default ${duration(def.wallMs)} with up to ${int(def.peakInFlight)} in flight (ours ÷ this: **${ratio(ours.wallMs, def.wallMs)}**)`
+					? `; HTTP Request default ${duration(def.wallMs)} with up to ${int(def.peakInFlight)} in flight (ours ÷ this: **${ratio(ours.wallMs, def.wallMs)}**${auto ? `, with Map Automatically ${ratio(auto.wallMs, def.wallMs)}` : ''})`
 					: '') +
 				(tuned
 					? `; HTTP Request tuned with batching ${duration(tuned.wallMs)} (ours ÷ this: ${ratio(ours.wallMs, tuned.wallMs)})`

@@ -58,14 +58,17 @@ export function leadsCode(
 	count: number,
 	offset: number,
 	groupSize?: number,
-	shape: 'plain' | 'closingDealzColumns' = 'plain',
+	shape: 'plain' | 'closingDealzColumns' | 'fullNameColumn' = 'plain',
 ): NodeJson {
-	// `closingDealzColumns`: the same leads under spreadsheet headers named after ClosingDealz's
-	// fields ("Contact Person", "Phone Number"), what "Map Automatically" reads without expressions.
+	// The same leads under spreadsheet headers named after a node's fields, what "Map
+	// Automatically" reads without expressions: ClosingDealz's "Contact Person" and "Phone
+	// Number", AlterEstate's "Full Name".
 	const lead =
 		shape === 'closingDealzColumns'
 			? "{ company: 'Company ' + k, 'Contact Person': 'Lead ' + k, email: 'lead' + k + '@example.com', 'Phone Number': '+9715' + String(k).padStart(8, '0') }"
-			: "{ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
+			: shape === 'fullNameColumn'
+				? "{ 'Full Name': 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }"
+				: "{ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
 	const jsCode = [
 		`const count = ${count};`,
 		`const offset = ${offset};`,
@@ -158,7 +161,18 @@ export function closingDealzNode(credential: CredentialRef, fieldMapping: 'manua
 	);
 }
 
-export function infinityNode(credential: CredentialRef, concurrency?: number): NodeJson {
+export function infinityNode(
+	credential: CredentialRef,
+	concurrency?: number,
+	fieldMapping: 'manual' | 'auto' = 'manual',
+): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					name: '={{ $json.name }}',
+					additionalFields: { phone: '={{ $json.phone }}', email: '={{ $json.email }}' },
+				};
 	return node(
 		'Infinity CRM',
 		`${PACKAGE}.infinityCrm`,
@@ -166,15 +180,27 @@ export function infinityNode(credential: CredentialRef, concurrency?: number): N
 		{
 			resource: 'lead',
 			operation: 'create',
-			name: '={{ $json.name }}',
-			additionalFields: { phone: '={{ $json.phone }}', email: '={{ $json.email }}' },
+			...fields,
 			options: concurrency ? { concurrency } : {},
 		},
 		{ credentials: { infinityCrmApi: credential } },
 	);
 }
 
-export function alterEstateNode(credential: CredentialRef, concurrency?: number): NodeJson {
+export function alterEstateNode(
+	credential: CredentialRef,
+	concurrency?: number,
+	fieldMapping: 'manual' | 'auto' = 'manual',
+): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					fullName: '={{ $json.name }}',
+					phone: '={{ $json.phone }}',
+					email: '={{ $json.email }}',
+					additionalFields: {},
+				};
 	return node(
 		'AlterEstate',
 		`${PACKAGE}.alterEstate`,
@@ -182,10 +208,7 @@ export function alterEstateNode(credential: CredentialRef, concurrency?: number)
 		{
 			resource: 'lead',
 			operation: 'create',
-			fullName: '={{ $json.name }}',
-			phone: '={{ $json.phone }}',
-			email: '={{ $json.email }}',
-			additionalFields: {},
+			...fields,
 			options: concurrency ? { concurrency } : {},
 		},
 		{ credentials: { alterEstateApi: credential } },
