@@ -5,6 +5,7 @@
  * which builds, packs and compiles first; writes the report, a chart and the raw results.
  *
  *   node bench/out/bench/main.js --tarball <tgz> [--commit <text>] [--quick] [--out <dir>]
+ *                                [--only <part of a scenario name>,…]
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,11 +14,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
+import { DEFAULT_PARALLEL_REQUESTS } from '../nodes/shared/leads';
 import type * as N8nLib from '../test/e2e/lib/n8n.cjs';
 import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../test/e2e/lib/n8n.cjs';
 import { AlterEstateSimulator } from '../test/simulators/alterEstate';
 import { ClosingDealzSimulator } from '../test/simulators/closingDealz';
-import type { Simulator } from '../test/simulators/framework';
+import type { Capacity, Simulator } from '../test/simulators/framework';
 import { InfinitySimulator } from '../test/simulators/infinity';
 import { PropertyFinderSimulator } from '../test/simulators/propertyFinder';
 import {
@@ -100,6 +102,8 @@ const CD_PACED: Batching = { size: 1, intervalMs: 650 };
 const CD_ARRAYS: Batching = { size: 100, intervalMs: 61_000 };
 /** HTTP Request node, tuned for Infinity CRM and AlterEstate: 5 requests every 100 ms. */
 const CRM_TUNED: Batching = { size: 5, intervalMs: 100 };
+/** The capacity-limit scenarios: a server that refuses with 503 beyond this many requests in flight. */
+const CRM_CAPACITY: Capacity = { maxInFlight: 10, status: 503 };
 /** Concurrent signed deliveries per round in the acknowledgement benchmark. */
 const ACK_CONCURRENCY = 50;
 const RUN_TIMEOUT_MS = 20 * 60_000;
@@ -310,13 +314,13 @@ async function closingDealzRun(
 	label: string,
 	count: number,
 	sender: NodeJson,
-	opts: { groupSize?: number } = {},
+	opts: { groupSize?: number; offset?: number; shape?: 'plain' | 'closingDealzColumns' } = {},
 ) {
 	const sim = env.closingDealz;
 	resetClosingDealz(sim);
 	const workflow = await createWorkflow(env.n8n, `Bench: ClosingDealz ${label}`, [
 		manualTrigger(),
-		leadsCode(count, nextOffset(), opts.groupSize),
+		leadsCode(count, opts.offset ?? nextOffset(), opts.groupSize, opts.shape),
 		sender,
 	]);
 	log(`ClosingDealz: ${label}, ${count} leads`);
@@ -330,6 +334,8 @@ async function closingDealzRun(
 		created: sim.leads.length,
 		rejected429: statusCount(sim, 429),
 		peak: sim.peakInFlight,
+		/** What was stored, in order, to compare two variants that sent the same leads. */
+		stored: JSON.stringify(sim.leads.map((stored) => stored.lead)),
 	};
 }
 
@@ -347,7 +353,8 @@ async function scenarioClosingDealz(
 
 	// Ours: batches of 100, paced under 100 requests per minute.
 	await closingDealzLimiterIdle();
-	const ours = await closingDealzRun(env, 'ours', L, closingDealzNode(cred));
+	const oursOffset = nextOffset();
+	const ours = await closingDealzRun(env, 'ours', L, closingDealzNode(cred), { offset: oursOffset });
 	oursClosingDealzLastRun = Date.now();
 	rows.push({
 		scenario: 'closingDealz',
@@ -365,6 +372,34 @@ async function scenarioClosingDealz(
 		rejected429: ours.rejected429,
 		peakInFlight: ours.peak,
 		status: ours.execution.status,
+	});
+
+	// Ours with "Map Automatically": the same leads under column names that match the fields,
+	// no expression per field. Same offset, so the stored leads must be identical.
+	await closingDealzLimiterIdle();
+	const auto = await closingDealzRun(env, 'ours, Map Automatically', L, closingDealzNode(cred, 'auto'), {
+		offset: oursOffset,
+		shape: 'closingDealzColumns',
+	});
+	oursClosingDealzLastRun = Date.now();
+	const sameLeads = auto.stored === ours.stored;
+	rows.push({
+		scenario: 'closingDealz',
+		role: 'oursAuto',
+		variant: 'Ours: ClosingDealz node, Map Automatically',
+		tuning: 'input columns named like the fields ("Contact Person", "Phone Number"…), no expression per field; otherwise defaults',
+		leads: L,
+		sample: L,
+		extrapolated: false,
+		wallMs: auto.run.ms,
+		executionMs: executionMs(auto.execution),
+		requests: auto.requests,
+		created: auto.created,
+		failed: L - auto.created,
+		rejected429: auto.rejected429,
+		peakInFlight: auto.peak,
+		status: auto.execution.status,
+		note: sameLeads ? 'stored leads identical to the four-expression run' : 'STORED LEADS DIFFER from the four-expression run',
 	});
 
 	// Reference: what n8n itself spends resolving the same four field mappings per item.
@@ -575,13 +610,25 @@ async function scenarioClosingDealzTwice(env: Env, rows: CrmRow[]) {
 	}
 }
 
-async function scenarioOneByOne(env: Env, rows: CrmRow[], which: 'infinity' | 'alterEstate') {
+/**
+ * Infinity CRM or AlterEstate, one lead per request. Without `capacity` the simulator takes
+ * everything (neither API documents a limit); with it, it refuses requests beyond the limit
+ * with 503 (the simulators' capacity mode), and only our default and the HTTP Request node's
+ * default are compared.
+ */
+async function scenarioOneByOne(
+	env: Env,
+	rows: CrmRow[],
+	which: 'infinity' | 'alterEstate',
+	capacity?: Capacity,
+) {
 	const L = SIZES.crm;
 	const sim = which === 'infinity' ? env.infinity : env.alterEstate;
 	const stored = () =>
 		which === 'infinity' ? env.infinity.leads.length : env.alterEstate.contacts.length;
 	const reset = () => {
 		resetLog(sim);
+		sim.limitCapacity(capacity);
 		if (which === 'infinity') {
 			env.infinity.leads.length = 0;
 			env.infinity.duplicates.length = 0;
@@ -598,10 +645,10 @@ async function scenarioOneByOne(env: Env, rows: CrmRow[], which: 'infinity' | 'a
 			? "={{ JSON.stringify({ name: $json.name, phone: $json.phone, email: $json.email, lead_source: 'api' }) }}"
 			: '={{ JSON.stringify({ full_name: $json.name, phone: $json.phone, email: $json.email }) }}';
 	const header = which === 'infinity' ? env.creds.infinityHeader : env.creds.alterEstateHeader;
-	const ours = (concurrency?: number) =>
+	const ours = (concurrency?: number, fieldMapping: 'manual' | 'auto' = 'manual') =>
 		which === 'infinity'
-			? infinityNode(env.creds.infinityCrmApi, concurrency)
-			: alterEstateNode(env.creds.alterEstateApi, concurrency);
+			? infinityNode(env.creds.infinityCrmApi, concurrency, fieldMapping)
+			: alterEstateNode(env.creds.alterEstateApi, concurrency, fieldMapping);
 
 	const variants: Array<{
 		role: CrmRow['role'];
@@ -612,14 +659,14 @@ async function scenarioOneByOne(env: Env, rows: CrmRow[], which: 'infinity' | 'a
 		{
 			role: 'ours',
 			variant: `Ours: ${service} node (defaults)`,
-			tuning: 'Parallel Requests 5 (default)',
+			tuning: `adaptive parallelism, Parallel Requests (the ceiling) ${DEFAULT_PARALLEL_REQUESTS} (default)`,
 			sender: ours(),
 		},
 		{
-			role: 'oursMax',
-			variant: `Ours: ${service} node, Parallel Requests 20`,
-			tuning: 'Parallel Requests 20 (the maximum)',
-			sender: ours(20),
+			role: 'oursAuto',
+			variant: `Ours: ${service} node, Map Automatically`,
+			tuning: 'as the default, the fields read from the columns of the same name (no expression per field)',
+			sender: ours(undefined, 'auto'),
 		},
 		{
 			role: 'httpDefault',
@@ -637,19 +684,22 @@ async function scenarioOneByOne(env: Env, rows: CrmRow[], which: 'infinity' | 'a
 			}),
 		},
 	];
-	for (const v of variants) {
+	const measured = capacity
+		? variants.filter((v) => v.role === 'ours' || v.role === 'httpDefault')
+		: variants;
+	for (const v of measured) {
 		reset();
 		const workflow = await createWorkflow(env.n8n, `Bench: ${service} ${v.variant}`, [
 			manualTrigger(),
-			leadsCode(L, nextOffset()),
+			leadsCode(L, nextOffset(), undefined, v.role === 'oursAuto' && which === 'alterEstate' ? 'fullNameColumn' : 'plain'),
 			v.sender,
 		]);
-		log(`${service}: ${v.variant}, ${L} leads`);
+		log(`${service}${capacity ? ' (capacity limit)' : ''}: ${v.variant}, ${L} leads`);
 		const execution = await runManual(env.n8n, workflow);
 		const run = nodeRun(execution, v.sender.name);
 		await forget(env.n8n, [execution]);
 		rows.push({
-			scenario: which,
+			scenario: capacity ? (which === 'infinity' ? 'infinityCapacity' : 'alterEstateCapacity') : which,
 			role: v.role,
 			variant: v.variant,
 			tuning: v.tuning,
@@ -662,11 +712,14 @@ async function scenarioOneByOne(env: Env, rows: CrmRow[], which: 'infinity' | 'a
 			created: stored(),
 			failed: L - stored(),
 			rejected429: statusCount(sim, 429),
+			refused: statusCount(sim, 429) + statusCount(sim, 503),
+			apiMs: apiSpanMs(sim),
 			peakInFlight: sim.peakInFlight,
 			status: execution.status,
 			note: run.error,
 		});
 	}
+	sim.limitCapacity(undefined);
 }
 
 function apiSpanMs(sim: Simulator): number {
@@ -942,7 +995,8 @@ async function main() {
 			limits: [
 				'ClosingDealz: 100 requests per 60 s sliding window per API key (429 beyond)',
 				'Property Finder: token endpoint 60 requests/min, data endpoints 650 requests/min (429 beyond)',
-				'Infinity CRM, AlterEstate: no limit (none documented, none simulated)',
+				'Infinity CRM, AlterEstate: no limit (none documented, none simulated), except in the capacity-limit scenarios: 503 beyond ' +
+					`${CRM_CAPACITY.maxInFlight} requests in flight`,
 			],
 			sizes: SIZES,
 		},
@@ -1057,6 +1111,14 @@ async function main() {
 			],
 			['(b) Infinity CRM', () => scenarioOneByOne(env, results.crm, 'infinity')],
 			['(b) AlterEstate', () => scenarioOneByOne(env, results.crm, 'alterEstate')],
+			[
+				'(b) Infinity CRM, capacity limit',
+				() => scenarioOneByOne(env, results.crm, 'infinity', CRM_CAPACITY),
+			],
+			[
+				'(b) AlterEstate, capacity limit',
+				() => scenarioOneByOne(env, results.crm, 'alterEstate', CRM_CAPACITY),
+			],
 			['(c) Property Finder polling', () => scenarioPolling(env, results.polling)],
 			[
 				'(d) Property Finder Trigger acknowledgement',
@@ -1068,7 +1130,10 @@ async function main() {
 			],
 			['(e) CPU per item', async () => results.cpu.push(...(await cpuBenchmarks(SIZES.cpu)))],
 		];
+		// `--only "Infinity,AlterEstate"`: just the scenarios whose name contains one of these.
+		const only = argValue('--only')?.split(',').map((part) => part.trim().toLowerCase());
 		for (const [name, run] of scenarios) {
+			if (only && !only.some((part) => name.toLowerCase().includes(part))) continue;
 			const t = Date.now();
 			try {
 				await run();

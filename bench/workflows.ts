@@ -54,14 +54,28 @@ export const manualTrigger = () => node('Start', 'n8n-nodes-base.manualTrigger',
  * (`leads: [{company, contactPerson, email, phoneNumber}]`): the aggregate step a careful
  * user adds in front of the HTTP Request node to send arrays.
  */
-export function leadsCode(count: number, offset: number, groupSize?: number): NodeJson {
+export function leadsCode(
+	count: number,
+	offset: number,
+	groupSize?: number,
+	shape: 'plain' | 'closingDealzColumns' | 'fullNameColumn' = 'plain',
+): NodeJson {
+	// The same leads under spreadsheet headers named after a node's fields, what "Map
+	// Automatically" reads without expressions: ClosingDealz's "Contact Person" and "Phone
+	// Number", AlterEstate's "Full Name".
+	const lead =
+		shape === 'closingDealzColumns'
+			? "{ company: 'Company ' + k, 'Contact Person': 'Lead ' + k, email: 'lead' + k + '@example.com', 'Phone Number': '+9715' + String(k).padStart(8, '0') }"
+			: shape === 'fullNameColumn'
+				? "{ 'Full Name': 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }"
+				: "{ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
 	const jsCode = [
 		`const count = ${count};`,
 		`const offset = ${offset};`,
 		'const leads = [];',
 		'for (let i = 0; i < count; i++) {',
 		'  const k = offset + i;',
-		"  leads.push({ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k });",
+		`  leads.push(${lead});`,
 		'}',
 		groupSize
 			? [
@@ -120,7 +134,19 @@ export function httpPost(
 
 // ---------------------------------------------------------------------------- our nodes
 
-export function closingDealzNode(credential: CredentialRef): NodeJson {
+/** Our ClosingDealz node: the four fields mapped by expressions, or "Map Automatically". */
+export function closingDealzNode(credential: CredentialRef, fieldMapping: 'manual' | 'auto' = 'manual'): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					additionalFields: {
+						company: '={{ $json.company }}',
+						contactPerson: '={{ $json.name }}',
+						email: '={{ $json.email }}',
+						phoneNumber: '={{ $json.phone }}',
+					},
+				};
 	return node(
 		'ClosingDealz',
 		`${PACKAGE}.closingDealz`,
@@ -128,19 +154,25 @@ export function closingDealzNode(credential: CredentialRef): NodeJson {
 		{
 			resource: 'lead',
 			operation: 'create',
-			additionalFields: {
-				company: '={{ $json.company }}',
-				contactPerson: '={{ $json.name }}',
-				email: '={{ $json.email }}',
-				phoneNumber: '={{ $json.phone }}',
-			},
+			...fields,
 			options: {},
 		},
 		{ credentials: { closingDealzApi: credential } },
 	);
 }
 
-export function infinityNode(credential: CredentialRef, concurrency?: number): NodeJson {
+export function infinityNode(
+	credential: CredentialRef,
+	concurrency?: number,
+	fieldMapping: 'manual' | 'auto' = 'manual',
+): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					name: '={{ $json.name }}',
+					additionalFields: { phone: '={{ $json.phone }}', email: '={{ $json.email }}' },
+				};
 	return node(
 		'Infinity CRM',
 		`${PACKAGE}.infinityCrm`,
@@ -148,15 +180,27 @@ export function infinityNode(credential: CredentialRef, concurrency?: number): N
 		{
 			resource: 'lead',
 			operation: 'create',
-			name: '={{ $json.name }}',
-			additionalFields: { phone: '={{ $json.phone }}', email: '={{ $json.email }}' },
+			...fields,
 			options: concurrency ? { concurrency } : {},
 		},
 		{ credentials: { infinityCrmApi: credential } },
 	);
 }
 
-export function alterEstateNode(credential: CredentialRef, concurrency?: number): NodeJson {
+export function alterEstateNode(
+	credential: CredentialRef,
+	concurrency?: number,
+	fieldMapping: 'manual' | 'auto' = 'manual',
+): NodeJson {
+	const fields =
+		fieldMapping === 'auto'
+			? { fieldMapping: 'auto' }
+			: {
+					fullName: '={{ $json.name }}',
+					phone: '={{ $json.phone }}',
+					email: '={{ $json.email }}',
+					additionalFields: {},
+				};
 	return node(
 		'AlterEstate',
 		`${PACKAGE}.alterEstate`,
@@ -164,10 +208,7 @@ export function alterEstateNode(credential: CredentialRef, concurrency?: number)
 		{
 			resource: 'lead',
 			operation: 'create',
-			fullName: '={{ $json.name }}',
-			phone: '={{ $json.phone }}',
-			email: '={{ $json.email }}',
-			additionalFields: {},
+			...fields,
 			options: concurrency ? { concurrency } : {},
 		},
 		{ credentials: { alterEstateApi: credential } },

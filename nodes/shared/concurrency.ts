@@ -1,9 +1,12 @@
 import { sleep } from 'n8n-workflow';
 
+import { runAdaptivePool } from './adaptive';
+
 /**
- * Run `worker` over `entries` with at most `limit` calls in flight. Stops starting new work
- * once `shouldStop()` says so (the node is about to fail), and waits for what is in flight.
- * Results keep the order of `entries`; entries never started stay `undefined`.
+ * Run `worker` over `entries` with at most `limit` calls in flight: the adaptive pool with a
+ * window that never moves. Stops starting new work once `shouldStop()` says so (the node is
+ * about to fail), and waits for what is in flight. Results keep the order of `entries`;
+ * entries never started stay `undefined`.
  */
 export async function runPool<T, R>(
 	entries: T[],
@@ -11,17 +14,8 @@ export async function runPool<T, R>(
 	worker: (entry: T, position: number) => Promise<R>,
 	shouldStop: () => boolean = () => false,
 ): Promise<Array<R | undefined>> {
-	const results: Array<R | undefined> = new Array(entries.length);
-	let next = 0;
-	const lanes = Math.max(1, Math.min(Math.floor(limit) || 1, entries.length));
-	const lane = async () => {
-		while (next < entries.length && !shouldStop()) {
-			const position = next++;
-			results[position] = await worker(entries[position], position);
-		}
-	};
-	await Promise.all(Array.from({ length: lanes }, lane));
-	return results;
+	const fixed = { limit: Math.max(1, Math.floor(limit) || 1), waitMs: () => 0 };
+	return await runAdaptivePool(entries, fixed, worker, shouldStop);
 }
 
 /**

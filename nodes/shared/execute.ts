@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runPool } from './concurrency';
+import { AdaptiveConcurrency, listenToAttempts, runAdaptivePool } from './adaptive';
 import type { OnDuplicate } from './leads';
 import { isDuplicate } from './leads';
 import { transportContext } from './transport';
@@ -35,7 +35,10 @@ export interface ItemOperation<P = unknown> extends OperationBase<P> {
 	kind?: 'item';
 	/** One request (or a few) for one item; returns the item's output object(s). */
 	send(this: IExecuteFunctions, prepared: P, itemIndex: number): Promise<IDataObject | IDataObject[]>;
-	/** Requests in flight at once (default 1). */
+	/**
+	 * The most requests in flight at once (default DEFAULT_CEILING); how many are really sent
+	 * together adapts to the API's answers (adaptive.ts).
+	 */
 	concurrency?(this: IExecuteFunctions): number;
 }
 
@@ -73,6 +76,9 @@ export interface OperationModule {
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	operation: Operation<any>;
 }
+
+/** Ceiling of parallel requests for operations without a "Parallel Requests" option. */
+export const DEFAULT_CEILING = 10;
 
 /** An item's fate: a result (possibly several output objects) or an error. */
 type Outcome = { json: IDataObject[] } | { error: Error };
@@ -327,9 +333,15 @@ async function runItemOperation<P>(
 	const continueOnFail = ctx.continueOnFail();
 	let failed = false;
 
-	await runPool(
+	// Adaptive parallelism (adaptive.ts): the operation's "Parallel Requests" is the ceiling,
+	// the transport's answers to this run decide how much of it is used.
+	const controller = new AdaptiveConcurrency({
+		ceiling: operation.concurrency?.call(ctx) ?? DEFAULT_CEILING,
+	});
+	const stopListening = listenToAttempts(ctx, (report) => controller.record(report));
+	await runAdaptivePool(
 		toSend,
-		operation.concurrency?.call(ctx) ?? 1,
+		controller,
 		async ({ itemIndex, prepared }) => {
 			try {
 				const json = await operation.send.call(ctx, prepared, itemIndex);
@@ -340,7 +352,7 @@ async function runItemOperation<P>(
 			}
 		},
 		() => failed,
-	);
+	).finally(stopListening);
 
 	if (failed) {
 		const first = [...outcomes.entries()]

@@ -82,13 +82,17 @@ export const defaultCountryCodeOption: INodeProperties = {
 	description: 'Digits added in front of local numbers such as 050 123 4567 (971 is the UAE)',
 };
 
+/** Default ceiling of "Parallel Requests" for the per-item create operations. */
+export const DEFAULT_PARALLEL_REQUESTS = 50;
+
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Parallel Requests',
 	name: 'concurrency',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 20 },
-	default: 5,
-	description: 'How many leads are sent at the same time. Lower it if the CRM reports too many requests.',
+	typeOptions: { minValue: 1, maxValue: 200 },
+	default: DEFAULT_PARALLEL_REQUESTS,
+	description:
+		'The most leads sent at the same time. The node starts with a few, sends more while the CRM answers quickly, and backs off at once when it reports too many requests (429), is unavailable (503), times out or slows down. Lower it to protect a small server.',
 };
 
 /**

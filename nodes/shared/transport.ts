@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { reportAttempt } from './adaptive';
 import { credentialSecretValues, redact, redactDeep, secretPattern } from './redact';
 
 /** Every kind of context a request can be sent from. */
@@ -409,6 +410,7 @@ export async function apiRequest<T = unknown>(
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let failure: AttemptFailure | undefined;
 		if (spec.pace) await spec.pace.acquire();
+		const sentAt = Date.now();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -418,6 +420,13 @@ export async function apiRequest<T = unknown>(
 		} catch (error) {
 			failure = describeAttemptFailure(error);
 		}
+		// Adaptive parallelism (adaptive.ts) learns from every attempt's status and latency.
+		reportAttempt(this, {
+			statusCode: response?.statusCode ?? failure?.statusCode,
+			code: failure?.code,
+			latencyMs: Date.now() - sentAt,
+			retryAfterMs: parseRetryAfter(failure?.headers['retry-after']),
+		});
 
 		if (response) {
 			const headers = lowerCaseHeaders(response.headers);

@@ -95,6 +95,19 @@ export interface FaultRates {
 	retryAfter?: string;
 }
 
+/**
+ * A server that can only take so much: beyond `maxInFlight` requests being handled at once, or
+ * beyond `perSecond` accepted requests in the last second, a request is refused at once with
+ * `status` (503 by default, or 429) and not acted on, as a load-shedding server or gateway does.
+ */
+export interface Capacity {
+	maxInFlight?: number;
+	perSecond?: number;
+	status?: 429 | 503;
+	/** Retry-After header sent with a refusal. */
+	retryAfter?: string;
+}
+
 export interface LoggedRequest {
 	method: string;
 	path: string;
@@ -103,7 +116,7 @@ export interface LoggedRequest {
 	body: unknown;
 	rawBody: string;
 	status: number | 'hang' | 'reset';
-	fault?: Fault['kind'];
+	fault?: Fault['kind'] | 'capacity';
 	at: number;
 }
 
@@ -182,6 +195,19 @@ export class Simulator {
 
 	peakInFlight = 0;
 
+	/** Capacity mode (see Capacity); undefined: no limit. */
+	capacity?: Capacity;
+
+	/** Requests refused by the capacity mode since the last resetLog(). */
+	refused = 0;
+
+	/** Peak of requests being handled (not refused) at once. */
+	peakAccepted = 0;
+
+	private accepted = 0;
+
+	private readonly acceptedAt: number[] = [];
+
 	private readonly routes: Route[] = [];
 
 	private readonly queue: FaultRule[] = [];
@@ -244,6 +270,29 @@ export class Simulator {
 	resetLog() {
 		this.requests.length = 0;
 		this.peakInFlight = 0;
+		this.refused = 0;
+		this.peakAccepted = 0;
+		this.acceptedAt.length = 0;
+	}
+
+	/** Switch the capacity mode on (or off with undefined). */
+	limitCapacity(capacity: Capacity | undefined) {
+		this.capacity = capacity;
+		this.acceptedAt.length = 0;
+		return this;
+	}
+
+	/** True when the capacity mode refuses this request; otherwise it is counted as accepted. */
+	private overCapacity(): boolean {
+		const capacity = this.capacity;
+		if (!capacity) return false;
+		const now = Date.now();
+		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - 1000) this.acceptedAt.shift();
+		const full =
+			(capacity.maxInFlight !== undefined && this.accepted >= capacity.maxInFlight) ||
+			(capacity.perSecond !== undefined && this.acceptedAt.length >= capacity.perSecond);
+		if (!full) this.acceptedAt.push(now);
+		return full;
 	}
 
 	get url(): string {
@@ -369,6 +418,24 @@ export class Simulator {
 		this.inFlight++;
 		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
 		res.on('close', () => this.inFlight--);
+
+		if (this.overCapacity()) {
+			const status = this.capacity?.status ?? 503;
+			this.refused++;
+			log.fault = 'capacity';
+			log.status = status;
+			res.writeHead(status, {
+				'Content-Type': 'application/json',
+				...(this.capacity?.retryAfter !== undefined ? { 'Retry-After': this.capacity.retryAfter } : {}),
+			});
+			res.end(JSON.stringify({ error: http.STATUS_CODES[status] }));
+			return;
+		}
+		if (this.capacity) {
+			this.accepted++;
+			this.peakAccepted = Math.max(this.peakAccepted, this.accepted);
+			res.on('close', () => this.accepted--);
+		}
 
 		if (this.latencyMs > 0) await sleep(this.latencyMs);
 		const fault = this.pickFault(req);

@@ -4,9 +4,12 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
+import type { LeadInputSpec } from '../../../shared/mapping';
+import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
+	DEFAULT_PARALLEL_REQUESTS,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
@@ -25,6 +28,32 @@ import {
 import { LEADS_PATH, alterEstateWrite } from '../../transport';
 
 export const LISTING_TYPES = ['buy', 'rent'] as const;
+
+/** The fields "Map Automatically" reads from the item's columns. */
+const INPUT: LeadInputSpec = {
+	topLevel: ['fullName', 'phone', 'email'],
+	additional: [
+		'propertyUid',
+		'utmSource',
+		'utmCampaign',
+		'utmContent',
+		'utmMedium',
+		'utmTerm',
+		'adsetName',
+		'campaignName',
+		'formName',
+		'platform',
+		'roundRobin',
+		'listingType',
+		'related',
+		'notes',
+		'via',
+		'currency',
+		'budget',
+		'customFields',
+	],
+	required: { fullName: 'Full Name', phone: 'Phone', email: 'Email' },
+};
 
 const additionalFields: INodeProperties[] = [
 	{
@@ -211,7 +240,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['lead'], operation: ['create'] } },
-	properties,
+	withFieldMapping(properties, ['fullName', 'phone', 'email', 'additionalFields'], INPUT),
 );
 
 interface AlterEstateLead {
@@ -255,22 +284,23 @@ function checkCustomFields(ctx: IExecuteFunctions, itemIndex: number, value: unk
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {
-	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input = readLeadInput(this, itemIndex, INPUT);
+	const fields = input.additional;
 	const options = this.getNodeParameter('options', itemIndex, {}) as PhoneOptions;
 
-	const fullName = requireText(this, itemIndex, 'Full Name', this.getNodeParameter('fullName', itemIndex));
+	const fullName = requireText(this, itemIndex, 'Full Name', input.top.fullName);
 	const phone = checkPhone(
 		this,
 		itemIndex,
 		'Phone',
-		requireText(this, itemIndex, 'Phone', this.getNodeParameter('phone', itemIndex)),
+		requireText(this, itemIndex, 'Phone', input.top.phone),
 		options,
 	);
 	const email = checkEmail(
 		this,
 		itemIndex,
 		'Email',
-		requireText(this, itemIndex, 'Email', this.getNodeParameter('email', itemIndex)),
+		requireText(this, itemIndex, 'Email', input.top.email),
 	);
 	const related = isBlank(fields.related)
 		? undefined
@@ -386,6 +416,6 @@ export const operation: ItemOperation<AlterEstateLead> = {
 	dedupeKeys: (lead) => [`phone:${lead.phone}`, `email:${lead.email.toLowerCase()}`],
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
-		return options.concurrency ?? 5;
+		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
 	},
 };

@@ -10,6 +10,8 @@ import {
 	mayHaveCreated,
 } from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
+import type { LeadInputSpec } from '../../../shared/mapping';
+import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	leadOptionsCollection,
@@ -26,6 +28,29 @@ import {
 	closingDealzLimiter,
 	closingDealzRequest,
 } from '../../transport';
+
+/** The fields "Map Automatically" reads from the item's columns (all optional). */
+const INPUT: LeadInputSpec = {
+	topLevel: [],
+	additional: [
+		'company',
+		'contactPerson',
+		'email',
+		'phoneNumber',
+		'jobTitle',
+		'notes',
+		'labels',
+		'industry',
+		'employeeCount',
+		'website',
+		'linkedIn',
+		'twitter',
+		'facebook',
+		'address',
+		'date',
+		'contacts',
+	],
+};
 
 const contactFields: INodeProperties[] = [
 	{
@@ -268,7 +293,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['lead'], operation: ['create'] } },
-	properties,
+	withFieldMapping(properties, ['additionalFields'], INPUT),
 );
 
 interface CreateOptions extends PhoneOptions {
@@ -419,7 +444,10 @@ function field(lead: IDataObject, name: string): unknown {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
-	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input = readLeadInput(this, itemIndex, INPUT);
+	const fields = input.additional;
+	// A "contacts" column holds the list itself; the manual field wraps it in `contact`.
+	if (input.mode === 'auto' && Array.isArray(fields.contacts)) fields.contacts = { contact: fields.contacts };
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 
 	const custom = readCustomJson(this, itemIndex, fields.customJson);
@@ -462,6 +490,9 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	Object.assign(lead, own);
 
 	if (IDENTIFYING.every((name) => isBlank(field(lead, name)))) {
+		if (input.mode === 'auto') {
+			throw missingColumn(this, itemIndex, 'Company, Contact Person, Email or Phone Number', IDENTIFYING);
+		}
 		throw fieldError(
 			this,
 			itemIndex,

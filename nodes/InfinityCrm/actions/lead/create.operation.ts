@@ -4,9 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
 import { timeoutOption } from '../../../shared/fields';
+import type { LeadInputSpec } from '../../../shared/mapping';
+import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
 import {
 	concurrencyOption,
+	DEFAULT_PARALLEL_REQUESTS,
 	leadOptionsCollection,
 	leadResult,
 	onDuplicateProperty,
@@ -33,6 +36,28 @@ export const EMIRATES = [
 	'Fujairah',
 ] as const;
 export const CATEGORIES = ['apartment', 'townhouse', 'villa'] as const;
+
+/** The fields "Map Automatically" reads from the item's columns. */
+const INPUT: LeadInputSpec = {
+	topLevel: ['name'],
+	additional: [
+		'phone',
+		'email',
+		'alternatePhone',
+		'country',
+		'emirate',
+		'project',
+		'developer',
+		'budgetMin',
+		'budgetMax',
+		'category',
+		'beds',
+		'location',
+		'leadSource',
+		'notes',
+	],
+	required: { name: 'Name' },
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -167,7 +192,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['lead'], operation: ['create'] } },
-	properties,
+	withFieldMapping(properties, ['name', 'additionalFields'], INPUT),
 );
 
 interface InfinityLead {
@@ -177,10 +202,11 @@ interface InfinityLead {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): InfinityLead {
-	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input = readLeadInput(this, itemIndex, INPUT);
+	const fields = input.additional;
 	const options = this.getNodeParameter('options', itemIndex, {}) as PhoneOptions;
 
-	const name = requireText(this, itemIndex, 'Name', this.getNodeParameter('name', itemIndex));
+	const name = requireText(this, itemIndex, 'Name', input.top.name);
 	const phone = isBlank(fields.phone)
 		? undefined
 		: checkPhone(this, itemIndex, 'Phone', fields.phone, options);
@@ -289,6 +315,6 @@ export const operation: ItemOperation<InfinityLead> = {
 	dedupeKeys: (lead) => [lead.phone],
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
-		return options.concurrency ?? 5;
+		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
 	},
 };

@@ -5,6 +5,8 @@ import type { ItemOperation } from '../../../shared/execute';
 import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
 import { timeoutOption } from '../../../shared/fields';
+import type { LeadInputSpec } from '../../../shared/mapping';
+import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
 import { buildLeadBody } from './body';
@@ -33,9 +35,68 @@ const properties: INodeProperties[] = [
 	leadOptionsCollection(undefined, [checkExistingOption, expandDataOption, timeoutOption]),
 ];
 
+/** The wishlist's fields, accepted as flat columns in auto mode (a spreadsheet row is flat). */
+const PREFERENCE_FIELDS = [
+	'types',
+	'locations',
+	'fromPrice',
+	'toPrice',
+	'offeringType',
+	'amenities',
+	'fromSize',
+	'toSize',
+	'fromBedroom',
+	'toBedroom',
+	'fromBathroom',
+	'toBathroom',
+];
+
+/** The fields "Map Automatically" reads from the item's columns. */
+const INPUT: LeadInputSpec = {
+	topLevel: [
+		'title',
+		'firstName',
+		'lastName',
+		'mobile',
+		'category',
+		'country',
+		'status',
+		'source',
+		'sourceChannel',
+		'financial',
+		'preference',
+	],
+	additional: [
+		'middleName',
+		'email',
+		'address',
+		'pobox',
+		'city',
+		'quality',
+		'mortgageStatus',
+		'userId',
+		'notes',
+		'properties',
+		'customFields',
+		...PREFERENCE_FIELDS,
+	],
+	required: {
+		title: 'Title',
+		firstName: 'First Name',
+		lastName: 'Last Name',
+		mobile: 'Mobile',
+		category: 'Category',
+		country: 'Country',
+		status: 'Status',
+		source: 'Source',
+		sourceChannel: 'Source Channel',
+		financial: 'Financial',
+	},
+};
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['crmLead'], operation: ['create'] } },
-	properties,
+	withFieldMapping(properties, [...INPUT.topLevel, 'additionalFields'], INPUT),
 );
 
 interface CreateOptions extends PhoneOptions {
@@ -49,25 +110,22 @@ interface PreparedCreate {
 	options: CreateOptions;
 }
 
-const TOP_LEVEL = [
-	'title',
-	'firstName',
-	'lastName',
-	'mobile',
-	'category',
-	'country',
-	'status',
-	'source',
-	'sourceChannel',
-	'financial',
-	'preference',
-];
-
 function prepare(this: IExecuteFunctions, itemIndex: number): PreparedCreate {
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const input: IDataObject = { ...additional };
-	for (const name of TOP_LEVEL) input[name] = this.getNodeParameter(name, itemIndex, '') as IDataObject[string];
+	const read = readLeadInput(this, itemIndex, INPUT);
+	const input: IDataObject = { ...read.additional, ...read.top };
+	if (read.mode === 'auto') {
+		// Flat wishlist columns (types, locations, fromPrice…) when there is no "preference" column.
+		const flat = PREFERENCE_FIELDS.filter((name) => name in input);
+		if (input.preference === undefined && flat.length > 0) {
+			input.preference = Object.fromEntries(flat.map((name) => [name, input[name]]));
+		}
+		for (const name of PREFERENCE_FIELDS) delete input[name];
+		if (input.preference === undefined) {
+			const wishlist = ['preference', 'types', 'locations', 'fromPrice', 'toPrice', 'offeringType'];
+			throw missingColumn(this, itemIndex, 'Preference', wishlist);
+		}
+	}
 	const body = buildLeadBody(this, itemIndex, input, options, true);
 	return { body, mobile: body.mobile as string, options };
 }
