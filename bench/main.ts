@@ -102,8 +102,8 @@ const CD_PACED: Batching = { size: 1, intervalMs: 650 };
 const CD_ARRAYS: Batching = { size: 100, intervalMs: 61_000 };
 /** HTTP Request node, tuned for Infinity CRM and AlterEstate: 5 requests every 100 ms. */
 const CRM_TUNED: Batching = { size: 5, intervalMs: 100 };
-/** The capacity-limit scenarios: a server that refuses with 503 beyond this many requests in flight. */
-const CRM_CAPACITY: Capacity = { maxInFlight: 10, status: 503 };
+/** The capacity-limit scenarios: a server that refuses with 503 and Retry-After ("not acted on") beyond this many requests in flight. */
+const CRM_CAPACITY: Capacity = { maxInFlight: 10, status: 503, retryAfter: '1' };
 /** Concurrent signed deliveries per round in the acknowledgement benchmark. */
 const ACK_CONCURRENCY = 50;
 const RUN_TIMEOUT_MS = 20 * 60_000;
