@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The test command of the README and of CI: type-check, lint, build, the jest suites
 // (unit, nodes against the simulators, fault injection) and the end-to-end suite in a real
-// n8n. SKIP_E2E=1 skips the end-to-end suite for quick local loops; CI never skips it.
+// n8n, then its queue profile (n8n in queue mode: Postgres, Redis, main, workers, webhook
+// processes). SKIP_E2E=1 skips both for quick local loops, SKIP_E2E_QUEUE=1 the queue profile
+// only; CI never skips them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,6 +46,12 @@ const results = [
 if (existsSync(join(root, 'jest.e2e.config.js'))) {
 	if (skipE2e) console.log('\n▶ end-to-end suite skipped (SKIP_E2E=1)');
 	else results.push(jest('end-to-end suite', ['--ci', '-c', 'jest.e2e.config.js']));
+}
+if (existsSync(join(root, 'jest.e2e-queue.config.js'))) {
+	const skipQueue = skipE2e || (process.env.SKIP_E2E_QUEUE === '1' && process.env.CI !== 'true');
+	if (skipQueue)
+		console.log('\n▶ end-to-end queue profile skipped (SKIP_E2E or SKIP_E2E_QUEUE=1)');
+	else results.push(jest('end-to-end queue profile', ['--ci', '-c', 'jest.e2e-queue.config.js']));
 }
 
 const ok = results.every(Boolean);

@@ -89,7 +89,8 @@ function which(cmd) {
 /** Directory with initdb, pg_ctl and postgres: Debian keeps them in /usr/lib/postgresql/<v>/bin. */
 function findPostgresBin() {
 	const base = '/usr/lib/postgresql';
-	const has = (dir) => ['initdb', 'pg_ctl', 'postgres'].every((b) => fs.existsSync(path.join(dir, b)));
+	const has = (dir) =>
+		['initdb', 'pg_ctl', 'postgres'].every((b) => fs.existsSync(path.join(dir, b)));
 	if (fs.existsSync(base)) {
 		const versions = fs
 			.readdirSync(base)
@@ -148,7 +149,8 @@ function ensureQueueServices() {
 	run(['apt-get', 'install', '-y', '--no-install-recommends', ...missing]);
 	pgBin = findPostgresBin();
 	redisServer = findRedisServer();
-	if (!pgBin || !redisServer) throw new Error(`${missing.join(', ')} installed, but not found afterwards`);
+	if (!pgBin || !redisServer)
+		throw new Error(`${missing.join(', ')} installed, but not found afterwards`);
 	return { pgBin, redisServer, installed: missing };
 }
 
@@ -166,7 +168,9 @@ function postgresOwner() {
 			return { name, uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 		}
 	}
-	throw new Error('running as root, but there is neither a postgres nor a nobody user to own the database');
+	throw new Error(
+		'running as root, but there is neither a postgres nor a nobody user to own the database',
+	);
 }
 
 /**
@@ -184,13 +188,29 @@ async function startPostgres({ pgBin, port }) {
 	const pgData = path.join(dataDir, 'data');
 	const logFile = path.join(dataDir, 'postgres.log');
 	const run = (bin, args) => {
-		const r = spawnSync(path.join(pgBin, bin), args, { ...spawnOpts, encoding: 'utf8', cwd: dataDir });
+		const r = spawnSync(path.join(pgBin, bin), args, {
+			...spawnOpts,
+			encoding: 'utf8',
+			cwd: dataDir,
+		});
 		if (r.status !== 0) {
-			throw new Error(`${bin} ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+			throw new Error(
+				`${bin} ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`,
+			);
 		}
 		return r;
 	};
-	run('initdb', ['-D', pgData, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+	run('initdb', [
+		'-D',
+		pgData,
+		'-U',
+		'n8n',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-locale',
+		'--no-sync',
+	]);
 	const options = [
 		`-p ${port}`,
 		`-k ${dataDir}`,
@@ -204,7 +224,18 @@ async function startPostgres({ pgBin, port }) {
 	livePostgres.set(pgData, { pgCtl: path.join(pgBin, 'pg_ctl'), spawnOpts });
 	const psql = fs.existsSync(path.join(pgBin, 'psql')) ? 'psql' : undefined;
 	if (psql) {
-		run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-qc', 'CREATE DATABASE n8n']);
+		run('psql', [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			'n8n',
+			'-d',
+			'postgres',
+			'-qc',
+			'CREATE DATABASE n8n',
+		]);
 	} else {
 		run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
 	}
@@ -222,14 +253,29 @@ async function startPostgres({ pgBin, port }) {
 		},
 		/** Runs one SQL statement and returns psql's unaligned output. */
 		sql(statement) {
-			return run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'n8n', '-AtXqc', statement]).stdout;
+			return run('psql', [
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'n8n',
+				'-d',
+				'n8n',
+				'-AtXqc',
+				statement,
+			]).stdout;
 		},
 		async stop() {
 			if (!livePostgres.has(pgData)) return;
-			spawnSync(path.join(pgBin, 'pg_ctl'), ['-D', pgData, '-m', 'fast', '-w', '-t', '30', 'stop'], {
-				...spawnOpts,
-				stdio: 'ignore',
-			});
+			spawnSync(
+				path.join(pgBin, 'pg_ctl'),
+				['-D', pgData, '-m', 'fast', '-w', '-t', '30', 'stop'],
+				{
+					...spawnOpts,
+					stdio: 'ignore',
+				},
+			);
 			livePostgres.delete(pgData);
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		},
@@ -262,7 +308,22 @@ async function startRedis({ redisServer, port }) {
 	const logFile = path.join(dir, 'redis.log');
 	const child = spawn(
 		redisServer,
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', logFile],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--logfile',
+			logFile,
+		],
 		{ detached: true, stdio: 'ignore' },
 	);
 	liveGroups.add(child.pid);
@@ -276,7 +337,9 @@ async function startRedis({ redisServer, port }) {
 			try {
 				tail = fs.readFileSync(logFile, 'utf8').slice(-2000);
 			} catch {}
-			throw new Error(`redis-server did not start on port ${port} (${exited ?? 'timeout'}):\n${tail}`);
+			throw new Error(
+				`redis-server did not start on port ${port} (${exited ?? 'timeout'}):\n${tail}`,
+			);
 		}
 		await sleep(100);
 	}
@@ -365,7 +428,14 @@ function tail(file, lines = 60) {
  * waits for its readiness endpoint. Returns an N8nInstance (only stop(), logFile and port are
  * meaningful for these processes).
  */
-async function startProcess({ command, args = [], userFolder, packageTarball, env, readyTimeoutMs = 240000 }) {
+async function startProcess({
+	command,
+	args = [],
+	userFolder,
+	packageTarball,
+	env,
+	readyTimeoutMs = 240000,
+}) {
 	const { nodeBin, n8nBin, hostDir } = await provisionN8n();
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(path.join(userFolder, 'files'), { recursive: true });
@@ -378,6 +448,11 @@ async function startProcess({ command, args = [], userFolder, packageTarball, en
 		brokerPort: await freePort(),
 		encryptionKey: TEST_ENCRYPTION_KEY,
 		extra: {
+			// A webhook process holds a database connection for most of each request (it reads
+			// the workflow, saves the execution and the static data): with n8n's default pool of
+			// 2, a burst of deliveries waits for connections ("timeout exceeded when trying to
+			// connect") and the process answers 503.
+			...(command === 'webhook' ? { DB_POSTGRESDB_POOL_SIZE: '10' } : {}),
 			...(command === 'worker'
 				? {
 						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -423,15 +498,21 @@ async function startProcess({ command, args = [], userFolder, packageTarball, en
 	for (;;) {
 		if (exitInfo !== undefined) {
 			liveGroups.delete(child.pid);
-			throw new Error(`n8n ${command} exited during start-up (${exitInfo}). Log ${logFile}:\n${tail(logFile)}`);
+			throw new Error(
+				`n8n ${command} exited during start-up (${exitInfo}). Log ${logFile}:\n${tail(logFile)}`,
+			);
 		}
 		try {
-			const r = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, { timeoutMs: 2000 });
+			const r = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
+				timeoutMs: 2000,
+			});
 			if (r.status === 200) break;
 		} catch {}
 		if (Date.now() - t0 > readyTimeoutMs) {
 			await instance.stop();
-			throw new Error(`n8n ${command} not ready after ${readyTimeoutMs} ms. Log ${logFile}:\n${tail(logFile)}`);
+			throw new Error(
+				`n8n ${command} not ready after ${readyTimeoutMs} ms. Log ${logFile}:\n${tail(logFile)}`,
+			);
 		}
 		await sleep(250);
 	}
@@ -498,8 +579,16 @@ async function startQueueDeployment(o) {
 
 		const concurrency = String(o.workerConcurrency ?? 1);
 		const specs = [
-			...Array.from({ length: o.workers ?? 2 }, (_, i) => ({ command: 'worker', name: `worker-${i + 1}`, args: [`--concurrency=${concurrency}`] })),
-			...Array.from({ length: o.webhooks ?? 2 }, (_, i) => ({ command: 'webhook', name: `webhook-${i + 1}`, args: [] })),
+			...Array.from({ length: o.workers ?? 2 }, (_, i) => ({
+				command: 'worker',
+				name: `worker-${i + 1}`,
+				args: [`--concurrency=${concurrency}`],
+			})),
+			...Array.from({ length: o.webhooks ?? 2 }, (_, i) => ({
+				command: 'webhook',
+				name: `webhook-${i + 1}`,
+				args: [],
+			})),
 		];
 		const processes = await Promise.all(
 			specs.map(async (spec) => {
@@ -519,9 +608,15 @@ async function startQueueDeployment(o) {
 		const workers = processes.filter((p) => p.command === 'worker');
 		const webhooks = processes.filter((p) => p.command === 'webhook');
 		for (const w of webhooks) webhookPorts.push(w.port);
-		const balancer = await startBalancer({ port: balancerPort, main: main.port, webhooks: webhookPorts });
+		const balancer = await startBalancer({
+			port: balancerPort,
+			main: main.port,
+			webhooks: webhookPorts,
+		});
 		started.push(balancer);
-		log(`load balancer ${balancer.url} → webhook processes ${webhookPorts.join(', ')}; up in ${Date.now() - t0} ms`);
+		log(
+			`load balancer ${balancer.url} → webhook processes ${webhookPorts.join(', ')}; up in ${Date.now() - t0} ms`,
+		);
 		return {
 			postgres,
 			redis,
@@ -533,7 +628,9 @@ async function startQueueDeployment(o) {
 			/** Which worker's log reports running this execution id (worker name), if any. */
 			workerOf(executionId) {
 				const line = new RegExp(`Worker started execution ${executionId} \\(`);
-				return workers.filter((w) => line.test(fs.readFileSync(w.logFile, 'utf8'))).map((w) => w.name);
+				return workers
+					.filter((w) => line.test(fs.readFileSync(w.logFile, 'utf8')))
+					.map((w) => w.name);
 			},
 			stop: stopAll,
 		};

@@ -58,7 +58,13 @@ export interface QueueDeploymentOptions {
 	env?: Record<string, string>;
 }
 
-export declare function startQueueDeployment(options: QueueDeploymentOptions): Promise<QueueDeployment>;
-export declare function ensureQueueServices(): { pgBin: string; redisServer: string; installed: string[] };
+export declare function startQueueDeployment(
+	options: QueueDeploymentOptions,
+): Promise<QueueDeployment>;
+export declare function ensureQueueServices(): {
+	pgBin: string;
+	redisServer: string;
+	installed: string[];
+};
 export declare function findPostgresBin(): string | undefined;
 export declare function findRedisServer(): string | undefined;

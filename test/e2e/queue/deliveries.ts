@@ -1,7 +1,9 @@
 /**
  * Deliveries the way Property Finder makes them in a burst: every event POSTed at once, each
  * counted as acknowledged only when a 2xx answer arrives within the sender's timeout; the
- * ones that were not are sent again (the same event, the same id), round after round.
+ * ones that were not are sent again (the same event, the same id), round after round, with a
+ * doubling pause (2.5 s, 5 s, 10 s, …). A request the sender gave up on may still be running
+ * in n8n: that is how a resend can start a second execution.
  */
 import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
 import { signPayload } from '../../simulators/propertyFinderWebhooks';
@@ -35,13 +37,18 @@ export interface BurstOptions {
 	timeoutMs?: number;
 	/** Rounds in all, the first included. */
 	maxRounds?: number;
-	/** Pause between rounds. */
+	/** Pause before the first resend; it doubles for every further round. */
 	pauseMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function post(url: string, event: PfEvent, secret: string | undefined, timeoutMs: number): Promise<Attempt> {
+async function post(
+	url: string,
+	event: PfEvent,
+	secret: string | undefined,
+	timeoutMs: number,
+): Promise<Attempt> {
 	const raw = JSON.stringify(event);
 	const headers: Record<string, string> = {
 		'Content-Type': 'application/json',
@@ -59,23 +66,33 @@ async function post(url: string, event: PfEvent, secret: string | undefined, tim
 		return { ok: response.status >= 200 && response.status < 300, status: response.status };
 	} catch (error) {
 		const name = (error as Error).name;
-		return { ok: false, status: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'error' };
+		return {
+			ok: false,
+			status: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'error',
+		};
 	}
 }
 
 /** Sends every event at once; resends the unacknowledged ones, up to `maxRounds` rounds. */
-export async function burst(url: string, events: PfEvent[], options: BurstOptions = {}): Promise<BurstResult> {
+export async function burst(
+	url: string,
+	events: PfEvent[],
+	options: BurstOptions = {},
+): Promise<BurstResult> {
 	const timeoutMs = options.timeoutMs ?? 5000;
 	const maxRounds = options.maxRounds ?? 6;
 	let pending = events.slice();
 	const rounds: RoundResult[] = [];
 	let requests = 0;
 	while (pending.length > 0 && rounds.length < maxRounds) {
-		if (rounds.length > 0) await sleep(options.pauseMs ?? 2000);
-		const attempts = await Promise.all(pending.map((event) => post(url, event, options.secret, timeoutMs)));
+		if (rounds.length > 0) await sleep((options.pauseMs ?? 2500) * 2 ** (rounds.length - 1));
+		const attempts = await Promise.all(
+			pending.map((event) => post(url, event, options.secret, timeoutMs)),
+		);
 		requests += attempts.length;
 		const statuses: Record<string, number> = {};
-		for (const attempt of attempts) statuses[String(attempt.status)] = (statuses[String(attempt.status)] ?? 0) + 1;
+		for (const attempt of attempts)
+			statuses[String(attempt.status)] = (statuses[String(attempt.status)] ?? 0) + 1;
 		rounds.push({
 			sent: pending.length,
 			acknowledged: attempts.filter((attempt) => attempt.ok).length,
