@@ -40,7 +40,8 @@ const log = (line) => process.stderr.write(`[queue] ${line}\n`);
 
 const liveGroups = new Set();
 const livePostgres = new Map(); // data dir -> { pgCtl, spawnOpts }
-process.on('exit', () => {
+const liveDirs = new Set(); // scratch folders (Redis) removed at exit
+function cleanUpNow() {
 	for (const pid of liveGroups) {
 		try {
 			process.kill(-pid, 'SIGKILL');
@@ -51,8 +52,22 @@ process.on('exit', () => {
 			...spawnOpts,
 			stdio: 'ignore',
 		});
+		fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
 	}
-});
+	for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+	liveGroups.clear();
+	livePostgres.clear();
+	liveDirs.clear();
+}
+process.on('exit', cleanUpNow);
+// Interrupted (Ctrl-C, a CI timeout): Node runs no 'exit' handlers on a signal by default, and
+// Postgres runs detached from this process (pg_ctl): stop everything, then exit.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.once(signal, () => {
+		cleanUpNow();
+		process.exit(130);
+	});
+}
 
 async function stopGroup(child, timeoutMs = 20000) {
 	const pid = child.pid;
@@ -305,6 +320,7 @@ function redisPing(port) {
 
 async function startRedis({ redisServer, port }) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'property-leads-redis-'));
+	liveDirs.add(dir);
 	const logFile = path.join(dir, 'redis.log');
 	const child = spawn(
 		redisServer,
@@ -350,6 +366,7 @@ async function startRedis({ redisServer, port }) {
 		async stop() {
 			await stopGroup(child, 10000);
 			fs.rmSync(dir, { recursive: true, force: true });
+			liveDirs.delete(dir);
 		},
 	};
 }
