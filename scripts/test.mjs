@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The test command of the README and of CI: type-check, lint, build, n8n's package scanner
 // on the source and the packed tarball (scripts/scan-package.mjs), the jest suites (unit,
-// nodes against the simulators, fault injection, release files) and the end-to-end suite in
-// a real n8n. SKIP_E2E=1 skips the end-to-end suite for quick local loops; CI never skips it.
+// nodes against the simulators, fault injection, release files), the end-to-end suite in a
+// real n8n, then its queue profile (n8n in queue mode: Postgres, Redis, main, workers, webhook
+// processes). SKIP_E2E=1 skips both for quick local loops, SKIP_E2E_QUEUE=1 the queue profile
+// only; CI never skips them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,6 +62,12 @@ if (existsSync(join(root, 'jest.e2e.config.js'))) {
 			);
 		}
 	}
+}
+if (existsSync(join(root, 'jest.e2e-queue.config.js'))) {
+	const skipQueue = skipE2e || (process.env.SKIP_E2E_QUEUE === '1' && process.env.CI !== 'true');
+	if (skipQueue)
+		console.log('\n▶ end-to-end queue profile skipped (SKIP_E2E or SKIP_E2E_QUEUE=1)');
+	else results.push(jest('end-to-end queue profile', ['--ci', '-c', 'jest.e2e-queue.config.js']));
 }
 
 const ok = results.every(Boolean);

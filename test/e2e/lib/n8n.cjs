@@ -963,6 +963,7 @@ module.exports = {
 	provisionN8n,
 	runN8nCli,
 	installPackageTarball,
+	n8nEnv,
 	bindCredentials,
 	nodeOutput,
 	request,
