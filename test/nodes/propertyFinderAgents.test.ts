@@ -48,14 +48,18 @@ function jsons(result: RunNodeResult): IDataObject[] {
 	return (result.outputs[0] ?? []).map((item) => item.json);
 }
 
-/** What the lead's agent should read, straight from the simulator's user records. */
+/**
+ * What the lead's agent should read, straight from the simulator's user records: the user's
+ * own name, login e-mail and mobile (what a CRM knows the agent by), else the public profile's.
+ */
 function expectedAgent(profileId: unknown) {
 	const user = sim.users.find((candidate) => candidate.publicProfile?.id === profileId && candidate.status === 'active');
+	if (!user) return { agentUserId: null, agentName: null, agentEmail: null, agentPhone: null };
 	return {
-		agentUserId: user?.id ?? null,
-		agentName: user?.publicProfile?.name ?? null,
-		agentEmail: user?.publicProfile?.email ?? null,
-		agentPhone: user?.publicProfile?.phone ?? null,
+		agentUserId: user.id,
+		agentName: `${user.firstName} ${user.lastName ?? ''}`.trim(),
+		agentEmail: user.email,
+		agentPhone: user.mobile ?? user.publicProfile!.phone,
 	};
 }
 

@@ -25,13 +25,19 @@ import { pfPaginate, pfRequest } from '../transport/enterprise';
  *   why (a key without `users:read` gets exactly that advice).
  */
 
-/** What a lead gains when its agent is resolved. */
+/**
+ * What a lead gains when its agent is resolved. `name`, `email` and `phone` are the user's own
+ * (the login e-mail is what a CRM knows the agent by), falling back to the public profile's;
+ * the public profile's contact details are kept beside them.
+ */
 export interface Agent {
 	userId: number | null;
 	publicProfileId: number;
 	name: string | null;
 	email: string | null;
 	phone: string | null;
+	profileEmail: string | null;
+	profilePhone: string | null;
 	whatsappPhone: string | null;
 }
 
@@ -83,9 +89,11 @@ function agentFrom(user: IDataObject, profileId: string): Agent | null {
 	return {
 		userId: Number.isFinite(id) ? id : null,
 		publicProfileId: Number(profileId),
-		name: text(profile.name) ?? text(fullName),
-		email: text(profile.email) ?? text(user.email),
-		phone: text(profile.phone) ?? text(user.mobile),
+		name: text(fullName) ?? text(profile.name),
+		email: text(user.email) ?? text(profile.email),
+		phone: text(user.mobile) ?? text(profile.phone),
+		profileEmail: text(profile.email),
+		profilePhone: text(profile.phone),
 		whatsappPhone: text(profile.whatsappPhone),
 	};
 }
