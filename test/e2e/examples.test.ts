@@ -244,7 +244,7 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 /** Token requests made by the credential tests; the workflows below should need about one more. */
 const tokenCallsBefore = { enterprise: 0, expert: 0 };
 
-describe('example: Property Finder Polling Trigger → listing agent → AlterEstate', () => {
+describe('example: Property Finder Polling Trigger (Resolve Agent) → AlterEstate', () => {
 	beforeAll(() => {
 		tokenCallsBefore.enterprise = env.sims.propertyFinder.tokenCalls;
 		tokenCallsBefore.expert = env.sims.pfExpert.tokenCalls;
@@ -285,6 +285,7 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		fresh = [0, 1].map((i) =>
 			sims.propertyFinder.addLead({ createdAt: new Date(at + i).toISOString() }),
 		);
+		sims.propertyFinder.resetLog();
 		await pollNow();
 
 		const executions = await waitForNewExecutions(n8n, workflow.id, known);
@@ -299,11 +300,18 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 			'created',
 		]);
 
+		// Resolve Agent: one users request for the poll, whatever the number of leads.
+		expect(sims.propertyFinder.calls('GET', '/v1/users')).toHaveLength(1);
+		const triggered = output(execution, 'Property Finder Polling Trigger');
 		for (const lead of fresh) {
-			const listing = sims.propertyFinder.listings.find((l) => l.id === lead.listing!.id)!;
 			const agent = sims.propertyFinder.users.find(
-				(u) => u.publicProfile?.id === listing.assignedTo.id,
+				(u) => u.publicProfile?.id === lead.publicProfile.id,
 			)!;
+			expect(triggered.find((t) => t.id === lead.id)).toMatchObject({
+				agentUserId: agent.id,
+				agentEmail: agent.email,
+				agentName: `${agent.firstName} ${agent.lastName ?? ''}`.trim(),
+			});
 			const contact = sims.alterEstate.contacts.find(
 				(c) =>
 					c.full_name === lead.sender.name &&
@@ -337,6 +345,58 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		expect(new Set(emitted).size).toBe(emitted.length);
 		expect(again).toEqual([]);
 		expect(sims.alterEstate.contacts).toHaveLength(contacts);
+		await n8n.deactivateWorkflow(workflow.id);
+	});
+});
+
+describe('example: Property Finder Trigger (Resolve Agent) → listing owner or round robin in AlterEstate', () => {
+	let workflow: Workflow;
+	let url: string;
+
+	test("a lead on a listing with an owner goes to that agent, another to the round robin, each with its Property Finder agent", async () => {
+		const { n8n, sims } = env;
+		let json: WorkflowJson;
+		({ workflow, json } = await env.importExample('webhookRouteByListing'));
+		await n8n.activateWorkflow(workflow.id);
+		url = n8n.webhookUrl(triggerWebhookPath(json));
+		// Activation may answer before the subscriptions exist.
+		expect(await until(() => sims.pfWebhooks.subscriptions.filter((s) => s.url === url).length === 2)).toBe(true);
+		for (const s of sims.pfWebhooks.subscriptions.filter((sub) => sub.url === url)) extraSecrets.add(s.secret!);
+
+		const byReference = (reference: string) => {
+			const listing = sims.propertyFinder.listings.find((l) => l.reference === reference)!;
+			return sims.propertyFinder.addLead({
+				listing: { id: listing.id, reference },
+				publicProfile: { id: listing.assignedTo.id },
+			});
+		};
+		const owned = byReference('APT-100');
+		const unowned = byReference('APT-102');
+		for (const lead of [owned, unowned]) {
+			const known = await executionIds(n8n, workflow.id);
+			sims.propertyFinder.resetLog();
+			const [answer] = await deliverTo(url, leadEvent('lead.created', lead));
+			expect(answer.status).toBe(200);
+			const [execution] = await waitForNewExecutions(n8n, workflow.id, known);
+			expectSuccess(execution);
+			const agent = sims.propertyFinder.users.find((u) => u.publicProfile?.id === lead.publicProfile.id)!;
+			expect(output(execution, 'Property Finder Trigger')).toEqual([
+				expect.objectContaining({ id: lead.id, agentUserId: agent.id, agentEmail: agent.email }),
+			]);
+			expect(sims.propertyFinder.calls('GET', '/v1/users')).toHaveLength(1);
+			const contact = sims.alterEstate.contacts.find((c) => String(c.body.notes ?? '').includes(lead.id))!;
+			expect(contact).toBeDefined();
+			expect(String(contact.body.notes)).toContain(agent.email);
+			if (lead === owned) {
+				expect(ran(execution, 'Create via Round Robin')).toBe(false);
+				expect(contact.body).toMatchObject({ related: 'maria@agency.example' });
+				expect(contact.assigned_to).toBe('maria@agency.example');
+			} else {
+				expect(ran(execution, 'Create for Listing Owner')).toBe(false);
+				expect(contact.body).toMatchObject({ round_robin: 'rr_main' });
+				expect(contact.body.related).toBeUndefined();
+			}
+		}
 		await n8n.deactivateWorkflow(workflow.id);
 	});
 });
