@@ -117,6 +117,24 @@ function noticeFor(error: unknown): string {
 
 const OUT_OF_TIME: unique symbol = Symbol('out of time');
 
+const BUDGET_STEP_MS = 25;
+
+/**
+ * The lookup's result, or OUT_OF_TIME once `budgetMs` has passed; a late answer (or failure)
+ * is dropped. Checked in short steps rather than one long timer, so nothing keeps waiting
+ * once the lookup is done (n8n's `sleep` cannot be cancelled).
+ */
+async function withinBudget<T>(lookup: Promise<T>, budgetMs: number): Promise<T | typeof OUT_OF_TIME> {
+	let settled = false;
+	lookup.then(
+		() => (settled = true),
+		() => (settled = true),
+	);
+	const deadline = Date.now() + budgetMs;
+	while (!settled && Date.now() < deadline) await sleep(Math.min(BUDGET_STEP_MS, Math.max(1, deadline - Date.now())));
+	return settled ? await lookup : OUT_OF_TIME;
+}
+
 async function fetchUsers(
 	ctx: RequestContext,
 	profileIds: string[],
@@ -171,10 +189,7 @@ export async function resolveAgents(
 			if (options.budgetMs === undefined) {
 				outcome = await lookup;
 			} else {
-				// The request may still be under way when the bound runs out; its late answer
-				// (or failure) is dropped.
-				lookup.catch(() => undefined);
-				outcome = await Promise.race([lookup, sleep(options.budgetMs).then((): typeof OUT_OF_TIME => OUT_OF_TIME)]);
+				outcome = await withinBudget(lookup, options.budgetMs);
 			}
 			if (outcome === OUT_OF_TIME) {
 				state.notice = `Agent not added: Property Finder's users lookup did not answer within ${options.budgetMs} ms. The lead is complete otherwise; the agent fields are empty.`;
