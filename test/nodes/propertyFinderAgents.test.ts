@@ -73,16 +73,19 @@ function profilesAsked(): string[][] {
 	return sim.calls('GET', '/v1/users').map((call) => String(call.query.publicProfileId).split(','));
 }
 
+/** Another agent, shaped like the simulator's own users (copied from the first seeded one). */
 function addUser(profileId: number, status: PfUser['status']): PfUser {
+	const template = seededUsers.find((user) => user.publicProfile)!;
 	const user: PfUser = {
+		...template,
 		id: 7000 + profileId,
 		firstName: `Agent${profileId}`,
 		lastName: 'Test',
 		email: `agent${profileId}@agency.example`,
 		mobile: null,
 		status,
-		role: { id: 3, name: 'Agent', roleKey: 'agent', baseRoleKey: 'agent', isCustom: false },
 		publicProfile: {
+			...template.publicProfile!,
 			id: profileId,
 			name: `Agent ${profileId}`,
 			email: `agent${profileId}.pf@agency.example`,
