@@ -11,10 +11,10 @@ import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert
 import type { RunNodeResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import type { PfUser } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
-const API_KEY = `pf-sandbox-${randomBytes(12).toString('hex')}`;
-const API_SECRET = `pf-secret-${randomBytes(12).toString('hex')}`;
+// Generated per run: never a real key, and never a literal in the source.
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair(`agents-${randomBytes(8).toString('hex')}`);
 const sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
 const seededUsers = sim.users.slice();
 const SCOPE_ADVICE = 'the key lacks the users:read scope; turn Resolve Agent off or add the scope';

@@ -7,11 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 import { PropertyFinderWebhooks, deliver, leadEvent } from '../simulators/propertyFinderWebhooks';
 
-const API_KEY = 'pf-test-key-Ag3nt';
-const API_SECRET = 'pf-test-secret-R3s';
+const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-agent-test');
 
 let sim: PropertyFinderSimulator;
 let server: WebhookServer | undefined;
