@@ -252,12 +252,16 @@ const ARRAY_FILTERS = [
 	'developerId',
 	'tag',
 	'excludeTag',
+	'listingCategory',
+	'listingOffering',
 	'senderName',
 	'senderPhone',
 	'senderEmail',
 ] as const;
 
-const SCALAR_FILTERS = ['search', 'listingCategory', 'listingOffering', 'orderBy', 'orderDirection'] as const;
+// listingCategory and listingOffering are arrays in the API description too (a single value
+// from the node's dropdown goes out the same: listingCategory=residential).
+const SCALAR_FILTERS = ['search', 'orderBy', 'orderDirection'] as const;
 
 function phoneFilter(value: string): string {
 	try {
