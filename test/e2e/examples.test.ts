@@ -273,7 +273,7 @@ describe('example: Property Finder Polling Trigger (Resolve Agent) → AlterEsta
 		expect(await n8n.listExecutions(workflow.id)).toEqual([]);
 	});
 
-	test("new leads are emitted once, each assigned to its listing's agent in AlterEstate", async () => {
+	test("50 new leads of 3 agents are emitted once, each assigned to its agent in AlterEstate, from one users request", async () => {
 		const { n8n, sims } = env;
 		const known = await executionIds(n8n, workflow.id);
 		// New means younger than the newest lead of the baseline; the poller reads up to 30 s
@@ -282,9 +282,10 @@ describe('example: Property Finder Polling Trigger (Resolve Agent) → AlterEsta
 		const wait = newest + 1000 + 31_000 - sims.propertyFinder.now;
 		if (wait > 0) await sleep(wait);
 		const at = Math.max(newest + 1000, sims.propertyFinder.now - 60_000);
-		fresh = [0, 1].map((i) =>
+		fresh = Array.from({ length: 50 }, (_, i) =>
 			sims.propertyFinder.addLead({ createdAt: new Date(at + i).toISOString() }),
 		);
+		expect(new Set(fresh.map((lead) => lead.publicProfile.id)).size).toBe(3);
 		sims.propertyFinder.resetLog();
 		await pollNow();
 
@@ -295,10 +296,9 @@ describe('example: Property Finder Polling Trigger (Resolve Agent) → AlterEsta
 		expect(execution.mode).toBe('trigger');
 		emitted.push(...output(execution, 'Property Finder Polling Trigger').map((l) => String(l.id)));
 		expect(emitted).toEqual(fresh.map((l) => l.id));
-		expect(output(execution, 'Create Lead in AlterEstate').map((r) => r.outcome)).toEqual([
-			'created',
-			'created',
-		]);
+		expect(output(execution, 'Create Lead in AlterEstate').map((r) => r.outcome)).toEqual(
+			fresh.map(() => 'created'),
+		);
 
 		// Resolve Agent: one users request for the poll, whatever the number of leads.
 		expect(sims.propertyFinder.calls('GET', '/v1/users')).toHaveLength(1);
@@ -397,7 +397,41 @@ describe('example: Property Finder Trigger (Resolve Agent) → listing owner or 
 				expect(contact.body.related).toBeUndefined();
 			}
 		}
-		await n8n.deactivateWorkflow(workflow.id);
+	});
+
+	test('while the users endpoint hangs, the delivery is still acknowledged and the lead routed, with null agent fields and a notice', async () => {
+		const { n8n, sims } = env;
+		const known = await executionIds(n8n, workflow.id);
+		const listing = sims.propertyFinder.listings.find((l) => l.reference === 'APT-101')!;
+		const lead = sims.propertyFinder.addLead({
+			listing: { id: listing.id, reference: listing.reference },
+			publicProfile: { id: listing.assignedTo.id },
+		});
+		sims.propertyFinder.resetLog();
+		sims.propertyFinder.fault({ kind: 'hang' }, { times: 5, match: (req) => req.path === '/v1/users' });
+		try {
+			const [answer] = await deliverTo(url, leadEvent('lead.created', lead));
+			expect(answer.status).toBe(200);
+			// Acknowledged while the users request had not been answered.
+			expect(sims.propertyFinder.calls('GET', '/v1/users').map((call) => call.status)).toEqual(['hang']);
+			const [execution] = await waitForNewExecutions(n8n, workflow.id, known);
+			expectSuccess(execution);
+			expect(output(execution, 'Property Finder Trigger')).toEqual([
+				expect.objectContaining({
+					id: lead.id,
+					agentUserId: null,
+					agentName: null,
+					agentEmail: null,
+					agentPhone: null,
+					agentNotice: expect.stringMatching(/did not answer within/),
+				}),
+			]);
+			const contact = sims.alterEstate.contacts.find((c) => String(c.body.notes ?? '').includes(lead.id))!;
+			expect(contact.body).toMatchObject({ related: 'omar@agency.example' });
+		} finally {
+			sims.propertyFinder.clearFaults();
+			await n8n.deactivateWorkflow(workflow.id);
+		}
 	});
 });
 

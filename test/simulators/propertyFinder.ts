@@ -288,7 +288,8 @@ export class PropertyFinderSimulator extends Simulator {
 		const channel = partial.channel ?? CHANNELS[n % CHANNELS.length];
 		const first = FIRST[n % FIRST.length];
 		const last = LAST[(n * 3) % LAST.length];
-		const phone = `+9715${String(10_000_000 + n * 7919).slice(-8)}`;
+		// A valid UAE mobile (+971 50 …), distinct per lead: the CRM nodes refuse numbers that cannot exist.
+		const phone = `+97150${String(1_000_000 + n * 7919).slice(-7)}`;
 		const listing = this.listings[n % 3];
 		// The description's contact types are email and phone only (a WhatsApp lead's number is its phone).
 		const contacts: PfContact[] = [
