@@ -53,8 +53,8 @@ export function problemMessage(body: unknown): string | undefined {
 export function scopeFor(path: string): string {
 	if (path.startsWith('/v1/leads')) return 'leads:read';
 	if (path.startsWith('/v1/webhooks')) return 'webhooks:full_access';
-	if (path.startsWith('/v1/users')) return 'a users read scope';
-	if (path.startsWith('/v1/listings')) return 'a listings read scope';
+	if (path.startsWith('/v1/users')) return 'users:read';
+	if (path.startsWith('/v1/listings')) return 'listings:read';
 	return 'the scope this endpoint needs';
 }
 
