@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { WEBHOOK_AGENT_BUDGET_MS, profileIdOf, resolveAgentOption, resolveAgents, withAgent } from '../PropertyFinder/shared/agents';
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
 import type { RecentEvents } from './delivery';
 import { callbackUrlProblem, checkSignature, mergeRecent, newWebhookSecret, readRecent, rememberDelivery } from './delivery';
@@ -140,6 +141,7 @@ export class PropertyFinderTrigger implements INodeType {
 						description:
 							'Whether a lead that sends both Lead Created and Lead Assigned starts the workflow only once (within the last 1,000 deliveries and 24 hours). Lead Updated events always start it.',
 					},
+					resolveAgentOption('per delivery (answered within 1.5 s, so Property Finder still gets its answer in time)'),
 				],
 			},
 		],
@@ -326,9 +328,21 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const json = simplify
+		let json = simplify
 			? simplifyLead(payload, { id: eventId, type: eventType, timestamp: event.timestamp, entity: event.entity })
 			: event;
+		if (options.resolveAgent === true) {
+			// The users lookup runs before n8n answers the delivery, and Property Finder gives up
+			// after 5 s. It is bounded to WEBHOOK_AGENT_BUDGET_MS in total (token included, no
+			// repeat); when that runs out the lead goes on with null agent fields and an
+			// `agentNotice`. Answering the request early from here instead
+			// (getResponseObject() + noWebhookResponse) would acknowledge the delivery before n8n
+			// saves the static data that records it, so a crash in between would lose the record
+			// of a delivery Property Finder no longer repeats; the bound keeps n8n's order.
+			const profileId = profileIdOf(payload);
+			const agents = await resolveAgents.call(this, [profileId], { budgetMs: WEBHOOK_AGENT_BUDGET_MS });
+			json = withAgent(json, agents, simplify, profileId);
+		}
 		return { workflowData: [[{ json }]] };
 	}
 }
