@@ -177,6 +177,9 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 		const wrong = (field: string) => `wrong-${field}-${env.sims.keys.infinityKey.slice(-8)}`;
 		switch (type) {
 			case 'propertyFinderApi':
+				// Property Finder secrets are 32 characters (its API description): a wrong one of the
+				// right shape is refused with 401, not with a 400 about its length.
+				return { ...data, apiSecret: wrong('pf').padEnd(32, '0').slice(0, 32) };
 			case 'propertyFinderExpertApi':
 				return { ...data, apiSecret: wrong(`${type}-secret`) };
 			default:
