@@ -13,13 +13,14 @@ import { AlterEstateSimulator } from '../simulators/alterEstate';
 import { ClosingDealzSimulator } from '../simulators/closingDealz';
 import { InfinitySimulator } from '../simulators/infinity';
 import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
-import { PropertyFinderSimulator } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
 
 const infinity = useSimulator(new InfinitySimulator('sec-infinity-Key-8f2a1c'));
 const alter = useSimulator(new AlterEstateSimulator('sec-alter-Key-3b9d70', 'sec-alter-Public-55e1'));
 const cdz = useSimulator(new ClosingDealzSimulator('sec-cdz-Key-a61f0e'));
 const pfx = useSimulator(new PfExpertSimulator('sec-pfx-Key-0c77d2', 'sec-pfx-Secret-e41b9a'));
-const pf = useSimulator(new PropertyFinderSimulator('sec-pf-Key-72aa10', 'sec-pf-Secret-9d03c4'));
+const pfKeys = pfKeyPair('sec-pf');
+const pf = useSimulator(new PropertyFinderSimulator(pfKeys.apiKey, pfKeys.apiSecret));
 const sims = [infinity, alter, cdz, pfx, pf];
 
 const logs = captureLogs();
