@@ -177,6 +177,9 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 		const wrong = (field: string) => `wrong-${field}-${env.sims.keys.infinityKey.slice(-8)}`;
 		switch (type) {
 			case 'propertyFinderApi':
+				// Shaped like a real one (32 characters): Property Finder refuses other lengths as a
+				// malformed request (400) before it checks the secret.
+				return { ...data, apiSecret: wrong('pf-secret').padEnd(32, '0').slice(0, 32) };
 			case 'propertyFinderExpertApi':
 				return { ...data, apiSecret: wrong(`${type}-secret`) };
 			default:

@@ -291,7 +291,8 @@ export class PropertyFinderSimulator extends Simulator {
 		const channel = partial.channel ?? CHANNELS[n % CHANNELS.length];
 		const first = FIRST[n % FIRST.length];
 		const last = LAST[(n * 3) % LAST.length];
-		const phone = `+9715${String(10_000_000 + n * 7919).slice(-8)}`;
+		// A UAE mobile (+971 50 and 7 digits): +971 51 numbers do not exist.
+		const phone = `+97150${String((n * 7919) % 10_000_000).padStart(7, '0')}`;
 		const listing = this.listings[n % 3];
 		// The description's contact types are email and phone only (a WhatsApp lead's number is its phone).
 		const contacts: PfContact[] = [
