@@ -37,7 +37,7 @@ it(
 		// must never be sent twice after an ambiguous failure.
 		const items: IDataObject[] = Array.from({ length: COUNT }, (_, i) => ({
 			name: `Fault Lead ${i}`,
-			phone: i % 4 === 3 ? '' : `+9715${String(10_000_000 + i)}`,
+			phone: i % 4 === 3 ? '' : `+97150${String(i).padStart(7, '0')}`,
 		}));
 		const result = await runNode({
 			type: 'infinityCrm',

@@ -224,7 +224,7 @@ describe('Infinity CRM with a phone: a repeat after an ambiguous failure', () =>
 
 describe('an error that stops the run says what was already created', () => {
 	it('item 7 fails after items 0–6 and 8–11 were created: the error lists them with their ids', async () => {
-		const items = Array.from({ length: 12 }, (_, i) => ({ name: `Lead ${i}`, phone: `+97150300000${String(i).padStart(2, '0')}` }));
+		const items = Array.from({ length: 12 }, (_, i) => ({ name: `Lead ${i}`, phone: `+9715030000${String(i).padStart(2, '0')}` }));
 		infinity.fault(
 			{ kind: 'status', status: 400, body: { error: 'Invalid category' } },
 			{ match: (req) => (req.body as IDataObject)?.name === 'Lead 7' },
