@@ -176,7 +176,7 @@ export class PropertyFinderSimulator extends Simulator {
 
 	constructor(
 		readonly apiKey = DEFAULT_KEYS.apiKey,
-		readonly apiSecret = DEFAULT_KEYS.apiSecret,
+		public apiSecret = DEFAULT_KEYS.apiSecret,
 	) {
 		super('Property Finder');
 		if (apiKey.length !== 40 || apiSecret.length !== 32) {
@@ -198,6 +198,15 @@ export class PropertyFinderSimulator extends Simulator {
 
 	set now(value: number) {
 		this.offset = value - Date.now();
+	}
+
+	/**
+	 * The integration's secret regenerated in PF Expert: tokens are issued for the new one only
+	 * (tokens already issued run out as usual).
+	 */
+	rotateSecret(apiSecret: string) {
+		if (apiSecret.length !== 32) throw new Error('Property Finder issues 32-character secrets: use pfKeyPair()');
+		this.apiSecret = apiSecret;
 	}
 
 	advance(ms: number) {
