@@ -40,9 +40,12 @@ export function readTriggerFilters(raw: IDataObject): TriggerFilters {
 	return out;
 }
 
-/** The filters of the Polling Trigger that came after the first four (channel, entity type, listing reference, agent). */
-export const MORE_TRIGGER_FILTER_PROPERTIES: INodeProperties[] = [
-	{
+/**
+ * Lead filters of `GET /v1/leads` that the node's Get Many and the Polling Trigger offer alike,
+ * defined once (the parameter names are the API's and live in saved workflows).
+ */
+export const LEAD_FILTER_FIELDS = {
+	developerId: {
 		displayName: 'Developer IDs',
 		name: 'developerId',
 		type: 'string',
@@ -50,7 +53,7 @@ export const MORE_TRIGGER_FILTER_PROPERTIES: INodeProperties[] = [
 		placeholder: 'e.g. 8f1c2a9d-…',
 		description: 'Only leads about these developers (comma-separated developer IDs)',
 	},
-	{
+	excludeTag: {
 		displayName: 'Exclude Tags',
 		name: 'excludeTag',
 		type: 'string',
@@ -58,6 +61,41 @@ export const MORE_TRIGGER_FILTER_PROPERTIES: INodeProperties[] = [
 		placeholder: 'e.g. spam',
 		description: 'Leave out leads with any of these tags (comma-separated)',
 	},
+	projectId: {
+		displayName: 'Project IDs',
+		name: 'projectId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2a9d7c1e-…',
+		description: 'Only leads about these projects (Primary Plus; comma-separated project IDs)',
+	},
+	status: {
+		displayName: 'Status',
+		name: 'status',
+		type: 'multiOptions',
+		default: [],
+		options: [
+			{ name: 'Delivered', value: 'delivered' },
+			{ name: 'Read', value: 'read' },
+			{ name: 'Replied', value: 'replied' },
+			{ name: 'Sent', value: 'sent' },
+		],
+		description: 'Only leads with these statuses. An answered call counts as replied, a voicemail as delivered.',
+	},
+	tag: {
+		displayName: 'Tags',
+		name: 'tag',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. hot',
+		description: 'Only leads with any of these tags (comma-separated)',
+	},
+} satisfies Record<string, INodeProperties>;
+
+/** The filters of the Polling Trigger that came after the first four (channel, entity type, listing reference, agent). */
+export const MORE_TRIGGER_FILTER_PROPERTIES: INodeProperties[] = [
+	LEAD_FILTER_FIELDS.developerId,
+	LEAD_FILTER_FIELDS.excludeTag,
 	{
 		displayName: 'Listing Category',
 		name: 'listingCategory',
@@ -76,35 +114,9 @@ export const MORE_TRIGGER_FILTER_PROPERTIES: INodeProperties[] = [
 		description:
 			"Only leads on listings for sale or for rent. Leads carry no offering type, so each lead's listing is read to check it (one listings request per poll; the key needs listings:read).",
 	},
-	{
-		displayName: 'Project IDs',
-		name: 'projectId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 2a9d7c1e-…',
-		description: 'Only leads about these projects (Primary Plus; comma-separated project IDs)',
-	},
-	{
-		displayName: 'Status',
-		name: 'status',
-		type: 'multiOptions',
-		default: [],
-		options: [
-			{ name: 'Delivered', value: 'delivered' },
-			{ name: 'Read', value: 'read' },
-			{ name: 'Replied', value: 'replied' },
-			{ name: 'Sent', value: 'sent' },
-		],
-		description: 'Only leads with these statuses. An answered call counts as replied, a voicemail as delivered.',
-	},
-	{
-		displayName: 'Tags',
-		name: 'tag',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. hot',
-		description: 'Only leads with any of these tags (comma-separated)',
-	},
+	LEAD_FILTER_FIELDS.projectId,
+	LEAD_FILTER_FIELDS.status,
+	LEAD_FILTER_FIELDS.tag,
 ];
 
 function same(value: unknown): string {

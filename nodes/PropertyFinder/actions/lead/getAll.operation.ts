@@ -5,6 +5,7 @@ import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { addAgentsToEntries, resolveAgentOption } from '../../shared/agents';
+import { LEAD_FILTER_FIELDS } from '../../shared/filters';
 import {
 	LEAD_CHANNEL_OPTIONS,
 	LEAD_ENTITY_TYPE_OPTIONS,
@@ -47,7 +48,8 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Only leads created at or after this time. Property Finder keeps 3 months of leads: an older date is moved to 89 days ago.',
+					'Only leads created at or after this time. Property Finder keeps 3 months of leads: an older date is moved to ' +
+					`${PF_MAX_LOOKBACK_DAYS} days ago.`,
 			},
 			{
 				displayName: 'Created Before',
@@ -56,14 +58,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Only leads created at or before this time',
 			},
-			{
-				displayName: 'Developer IDs',
-				name: 'developerId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 8f1c…, 2a9d…',
-				description: 'Comma-separated developer IDs',
-			},
+			LEAD_FILTER_FIELDS.developerId,
 			{
 				displayName: 'Entity Type',
 				name: 'entityType',
@@ -72,14 +67,7 @@ const properties: INodeProperties[] = [
 				options: LEAD_ENTITY_TYPE_OPTIONS,
 				description: 'What the lead enquired about',
 			},
-			{
-				displayName: 'Exclude Tags',
-				name: 'excludeTag',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. spam',
-				description: 'Comma-separated tags; leads with any of them are left out',
-			},
+			LEAD_FILTER_FIELDS.excludeTag,
 			{
 				displayName: 'Listing Category',
 				name: 'listingCategory',
@@ -131,13 +119,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Descending', value: 'desc' },
 				],
 			},
-			{
-				displayName: 'Project IDs',
-				name: 'projectId',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated project IDs (Primary Plus leads)',
-			},
+			LEAD_FILTER_FIELDS.projectId,
 			{
 				displayName: 'Public Profile Names or IDs',
 				name: 'publicProfileId',
@@ -177,26 +159,8 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. +971501234567',
 				description: 'Comma-separated phone numbers; local numbers such as 050… are sent as +97150…',
 			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'multiOptions',
-				default: [],
-				options: [
-					{ name: 'Delivered', value: 'delivered' },
-					{ name: 'Read', value: 'read' },
-					{ name: 'Replied', value: 'replied' },
-					{ name: 'Sent', value: 'sent' },
-				],
-				description: 'Lead status. An answered call counts as replied, a voicemail as delivered.',
-			},
-			{
-				displayName: 'Tags',
-				name: 'tag',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated tags; leads with any of them are returned',
-			},
+			LEAD_FILTER_FIELDS.status,
+			LEAD_FILTER_FIELDS.tag,
 		],
 	},
 	simplifyProperty,
