@@ -157,7 +157,7 @@ export async function cpuBenchmarks(count: number): Promise<CpuRow[]> {
 	// ClosingDealz: the batch loop, 100 leads per (stubbed) request.
 	const closingDealz: BatchOperation = {
 		...(closingDealzCreate as BatchOperation),
-		skip: undefined,
+		onceOnly: undefined,
 		sendBatch: async (entries) => entries.map((entry) => created(entry.itemIndex)),
 	};
 	rows.push(

@@ -21,20 +21,51 @@ export async function runPool<T, R>(
 /**
  * Keeps requests under `limit` per `windowMs` (a sliding window, as ClosingDealz counts).
  * One limiter per API key lives for the process, so parallel executions share the budget.
+ *
+ * Other processes using the same key (n8n workers in queue mode, another app) are invisible
+ * to it; the server's 429 is the only sign of them. So the limiter reacts to a 429 for every
+ * sender of the key in this process, not only the one refused (AIMD on the rate, as TCP does
+ * on its window):
+ * - `pause(ms)` holds every caller back until `ms` has passed (the backoff of the refused
+ *   request, or the server's Retry-After);
+ * - `refused(ticket)` (a 429 that says nothing about when to come back) halves the rate this
+ *   process allows itself, once per congestion event: refusals of requests that were let
+ *   through before the last decrease belong to that decrease;
+ * - `accepted()` recovers additively: one window's worth of answered requests adds a
+ *   twentieth of the limit, so after a halving the full rate is back after about ten windows
+ *   without a refusal.
  */
 export class SlidingWindowLimiter {
 	private readonly sent: number[] = [];
 
 	private blockedUntil = 0;
 
+	/** Requests per window this process allows itself now: `limit`, lowered after 429s. */
+	private rate: number;
+
+	/** Ticket of the latest request let through, and the latest when the rate was last halved. */
+	private ticket = 0;
+
+	private decreasedAtTicket = 0;
+
 	constructor(
 		readonly limit: number,
 		readonly windowMs: number,
 		private readonly now: () => number = Date.now,
-	) {}
+	) {
+		this.rate = limit;
+	}
 
-	/** Wait until one more request fits the window, then count it. */
-	async acquire(): Promise<void> {
+	/** The most requests this process sends per window right now. */
+	get allowed(): number {
+		return Math.max(1, Math.floor(this.rate));
+	}
+
+	/**
+	 * Wait until one more request fits the window, then count it. Returns the request's
+	 * ticket, for `refused`.
+	 */
+	async acquire(): Promise<number> {
 		for (;;) {
 			const now = this.now();
 			if (now < this.blockedUntil) {
@@ -42,17 +73,31 @@ export class SlidingWindowLimiter {
 				continue;
 			}
 			while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
-			if (this.sent.length < this.limit) {
+			const allowed = this.allowed;
+			if (this.sent.length < allowed) {
 				this.sent.push(now);
-				return;
+				return ++this.ticket;
 			}
-			await sleep(this.sent[0] + this.windowMs - now + 5);
+			await sleep(this.sent[this.sent.length - allowed] + this.windowMs - now + 5);
 		}
 	}
 
 	/** After a 429, hold every caller back until `ms` has passed. */
 	pause(ms: number) {
 		this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+	}
+
+	/** The request with `ticket` was refused (429): someone else uses the key too. */
+	refused(ticket: number) {
+		if (ticket <= this.decreasedAtTicket) return;
+		this.rate = Math.max(1, this.rate / 2);
+		this.decreasedAtTicket = this.ticket;
+	}
+
+	/** A request was answered (not refused): win back some of the rate. */
+	accepted() {
+		if (this.rate >= this.limit) return;
+		this.rate = Math.min(this.limit, this.rate + Math.max(1, this.limit / 20) / this.rate);
 	}
 }
 

@@ -8,6 +8,8 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AdaptiveConcurrency, listenToAttempts, runAdaptivePool } from './adaptive';
+import type { OnceOnlySpec, Settled } from './alreadySent';
+import { AlreadySent } from './alreadySent';
 import type { OnDuplicate } from './leads';
 import { isDuplicate } from './leads';
 import { transportContext } from './transport';
@@ -29,6 +31,11 @@ export interface OperationBase<P> {
 	dedupeKeys?(prepared: P): Array<string | undefined | null>;
 	/** The operation produces create-lead results routed by the `onDuplicate` parameter. */
 	routesDuplicates?: boolean;
+	/**
+	 * The operation offers "Skip Already Sent" (`options.skipAlreadySent`, alreadySent.ts):
+	 * the loops skip leads an earlier execution sent and remember what the API confirmed.
+	 */
+	onceOnly?: OnceOnlySpec<P>;
 }
 
 export interface ItemOperation<P = unknown> extends OperationBase<P> {
@@ -56,23 +63,12 @@ export interface BatchEntry<P> {
 export interface BatchOperation<P = unknown> extends OperationBase<P> {
 	kind: 'batch';
 	batchSize(this: IExecuteFunctions): number;
-	/**
-	 * Entries that should not be sent at all (already sent by an earlier execution), with the
-	 * result (or error, e.g. "maybe sent") each of them gets instead. Called once with every
-	 * entry that would be sent.
-	 */
-	skip?(
-		this: IExecuteFunctions,
-		entries: Array<BatchEntry<P>>,
-	): Promise<Map<number, IDataObject | Error>>;
 	/** One request for one batch; returns one result per entry, in order. */
 	sendBatch(
 		this: IExecuteFunctions,
 		entries: Array<BatchEntry<P>>,
 		batchIndex: number,
 	): Promise<IDataObject[]>;
-	/** Called after a batch was sent successfully (e.g. to record what was sent). */
-	afterBatch?(this: IExecuteFunctions, entries: Array<BatchEntry<P>>): Promise<void>;
 }
 
 export type Operation<P = unknown> = ItemOperation<P> | BatchOperation<P>;
@@ -135,12 +131,17 @@ export function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 function findInRunDuplicates<P>(
 	entries: Array<BatchEntry<P>>,
 	dedupeKeys: OperationBase<P>['dedupeKeys'],
+	once?: AlreadySent<P>,
 ): Map<number, number> {
 	const firstByKey = new Map<string, number>();
 	const duplicateOf = new Map<number, number>();
-	if (!dedupeKeys) return duplicateOf;
+	if (!dedupeKeys && !once) return duplicateOf;
 	for (const entry of entries) {
-		const keys = dedupeKeys(entry.prepared).filter((key): key is string => !!key);
+		// Two items of a run with the same lead key (e.g. one Property Finder lead id) are one lead too.
+		const keys = [
+			...(dedupeKeys?.(entry.prepared) ?? []),
+			...(once?.keysOf(entry.itemIndex).map((key) => `once:${key}`) ?? []),
+		].filter((key): key is string => !!key);
 		const first = keys.map((key) => firstByKey.get(key)).find((index) => index !== undefined);
 		if (first !== undefined) {
 			duplicateOf.set(entry.itemIndex, first);
@@ -168,12 +169,15 @@ async function prepareAll<P>(
 	operation: OperationBase<P>,
 	itemCount: number,
 	outcomes: Map<number, Outcome>,
+	once?: AlreadySent<P>,
 ): Promise<Array<BatchEntry<P>>> {
 	const entries: Array<BatchEntry<P>> = [];
 	const continueOnFail = ctx.continueOnFail();
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
-			entries.push({ itemIndex, prepared: await operation.prepare.call(ctx, itemIndex) });
+			const prepared = await operation.prepare.call(ctx, itemIndex);
+			once?.read(itemIndex, prepared);
+			entries.push({ itemIndex, prepared });
 		} catch (error) {
 			const itemError = asItemError(ctx, error, itemIndex);
 			// Bad input fails before a single request leaves, so a half-sent run cannot happen.
@@ -327,15 +331,31 @@ function fillInRunDuplicates(outcomes: Map<number, Outcome>, duplicateOf: Map<nu
 	}
 }
 
+/** Leave out what an earlier execution sent ("Skip Already Sent"), with each item's result. */
+async function skipAlreadySent<P>(
+	once: AlreadySent<P>,
+	toSend: Array<BatchEntry<P>>,
+	outcomes: Map<number, Outcome>,
+): Promise<Array<BatchEntry<P>>> {
+	if (toSend.length === 0) return toSend;
+	const skipped = await once.claim(toSend.map((entry) => entry.itemIndex));
+	for (const [itemIndex, result] of skipped) {
+		outcomes.set(itemIndex, result instanceof Error ? { error: result } : { json: [result] });
+	}
+	return toSend.filter((entry) => !skipped.has(entry.itemIndex));
+}
+
 async function runItemOperation<P>(
 	ctx: IExecuteFunctions,
 	operation: ItemOperation<P>,
 ): Promise<INodeExecutionData[][]> {
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new Map<number, Outcome>();
-	const entries = await prepareAll(ctx, operation, itemCount, outcomes);
-	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys);
-	const toSend = entries.filter((entry) => !duplicateOf.has(entry.itemIndex));
+	const once = AlreadySent.open(ctx, operation.onceOnly);
+	const entries = await prepareAll(ctx, operation, itemCount, outcomes, once);
+	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys, once);
+	let toSend = entries.filter((entry) => !duplicateOf.has(entry.itemIndex));
+	if (once) toSend = await skipAlreadySent(once, toSend, outcomes);
 	const continueOnFail = ctx.continueOnFail();
 	let failed = false;
 
@@ -349,16 +369,21 @@ async function runItemOperation<P>(
 		toSend,
 		controller,
 		async ({ itemIndex, prepared }) => {
+			let settled: Settled = 'confirmed';
 			try {
 				const json = await operation.send.call(ctx, prepared, itemIndex);
 				outcomes.set(itemIndex, { json: Array.isArray(json) ? json : [json] });
 			} catch (error) {
 				outcomes.set(itemIndex, { error: asItemError(ctx, error, itemIndex) });
 				if (!continueOnFail) failed = true;
+				settled = mayHaveCreated(error) ? 'unknown' : 'refused';
 			}
+			await once?.settle([itemIndex], settled);
 		},
 		() => failed,
 	).finally(stopListening);
+	// Items never sent (the run stopped early) are not remembered as sent.
+	await once?.releaseUnsent();
 
 	if (failed) {
 		const first = [...outcomes.entries()]
@@ -393,29 +418,23 @@ async function runBatchOperation<P>(
 ): Promise<INodeExecutionData[][]> {
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new Map<number, Outcome>();
-	const entries = await prepareAll(ctx, operation, itemCount, outcomes);
-	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys);
+	const once = AlreadySent.open(ctx, operation.onceOnly);
+	const entries = await prepareAll(ctx, operation, itemCount, outcomes, once);
+	const duplicateOf = findInRunDuplicates(entries, operation.dedupeKeys, once);
 	let toSend = entries.filter((entry) => !duplicateOf.has(entry.itemIndex));
-
-	if (operation.skip && toSend.length > 0) {
-		const skipped = await operation.skip.call(ctx, toSend);
-		for (const [itemIndex, result] of skipped) {
-			outcomes.set(itemIndex, result instanceof Error ? { error: result } : { json: [result] });
-		}
-		toSend = toSend.filter((entry) => !skipped.has(entry.itemIndex));
-	}
+	if (once) toSend = await skipAlreadySent(once, toSend, outcomes);
 
 	const size = Math.max(1, Math.floor(operation.batchSize.call(ctx)));
 	const continueOnFail = ctx.continueOnFail();
 	for (let start = 0, batchIndex = 0; start < toSend.length; start += size, batchIndex++) {
 		const batch = toSend.slice(start, start + size);
+		let results: IDataObject[] | undefined;
 		try {
-			const results = await operation.sendBatch.call(ctx, batch, batchIndex);
-			batch.forEach((entry, position) => {
-				outcomes.set(entry.itemIndex, { json: [{ ...results[position], batch: batchIndex }] });
-			});
-			if (operation.afterBatch) await operation.afterBatch.call(ctx, batch);
+			results = await operation.sendBatch.call(ctx, batch, batchIndex);
 		} catch (error) {
+			await once?.settle(batch.map((entry) => entry.itemIndex), mayHaveCreated(error) ? 'unknown' : 'refused');
+			// Without "continue on fail" the run stops here: later batches are never sent.
+			if (!continueOnFail) await once?.releaseUnsent();
 			const range = describeRange(batch);
 			const base = error as Error & { description?: string | null };
 			if (!continueOnFail) {
@@ -444,7 +463,13 @@ async function runBatchOperation<P>(
 			for (const entry of batch) {
 				outcomes.set(entry.itemIndex, { error: asItemError(ctx, error, entry.itemIndex) });
 			}
+			continue;
 		}
+		const answers = results;
+		batch.forEach((entry, position) => {
+			outcomes.set(entry.itemIndex, { json: [{ ...answers[position], batch: batchIndex }] });
+		});
+		await once?.settle(batch.map((entry) => entry.itemIndex), 'confirmed');
 	}
 
 	fillInRunDuplicates(outcomes, duplicateOf);

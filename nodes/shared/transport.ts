@@ -79,8 +79,20 @@ export interface RequestSpec {
 }
 
 export interface Pacer {
-	acquire(): Promise<void>;
+	/** Wait for a slot; may return a ticket naming the request (handed back to `refused`). */
+	acquire(): Promise<number | void>;
+	/** Hold every request of the pacer back for `ms`. */
 	pause(ms: number): void;
+	/** The request with this ticket was refused with a 429 that does not say when to come back. */
+	refused?(ticket: number | void): void;
+	/** A request was answered (not refused). */
+	accepted?(): void;
+	/**
+	 * The server's rate-limit window: a refused request is retried until at least this long
+	 * has passed since its first 429, however many retries that takes (the refusals can only
+	 * stop once the window has moved on).
+	 */
+	readonly windowMs?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -415,11 +427,13 @@ export async function apiRequest<T = unknown>(
 		};
 	};
 	let ambiguous = false;
+	// When this request was first refused with a 429 (see Pacer.windowMs).
+	let firstRefusedAt: number | undefined;
 
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let failure: AttemptFailure | undefined;
-		if (spec.pace) await spec.pace.acquire();
+		const ticket = spec.pace ? await spec.pace.acquire() : undefined;
 		const sentAt = Date.now();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
@@ -439,6 +453,7 @@ export async function apiRequest<T = unknown>(
 		});
 
 		if (response) {
+			spec.pace?.accepted?.();
 			const headers = lowerCaseHeaders(response.headers);
 			const body = response.body;
 			if (typeof body !== 'string' || body.trim() === '') {
@@ -475,14 +490,27 @@ export async function apiRequest<T = unknown>(
 			return await answer(failure.statusCode, failure.headers, failure.body);
 		}
 		const classified = classify(failure, spec.idempotent);
-		if (!classified.retryable || attempt >= policy.maxRetries) {
+		const rateLimited = classified.kind === 'rate-limited';
+		if (rateLimited) firstRefusedAt ??= Date.now();
+		// A paced 429 is retried for a full window of the server's limiter, not a fixed number
+		// of times: a 429 was not acted on, so repeating it is safe, and it cannot clear sooner.
+		const outOfRetries =
+			rateLimited && spec.pace?.windowMs
+				? Date.now() - (firstRefusedAt as number) >= spec.pace.windowMs
+				: attempt >= policy.maxRetries;
+		if (!classified.retryable || outOfRetries) {
 			return await raise(this, service, failure, classified, attempt + 1, itemIndex, spec.secrets);
 		}
 		// A repeat after a failure the server may have acted on: its answer may describe what
 		// the earlier attempt did.
 		if (mayHaveActed(failure)) ambiguous = true;
 		const delay = backoffDelay(attempt, policy, classified.retryAfterMs);
-		if (classified.kind === 'rate-limited') spec.pace?.pause(delay);
+		if (rateLimited) {
+			// Every sender of the key waits, not only this one; a 429 without Retry-After also
+			// lowers the rate the pacer allows (it is the only sign of other users of the key).
+			spec.pace?.pause(delay);
+			if (classified.retryAfterMs === undefined) spec.pace?.refused?.(ticket);
+		}
 		await sleep(delay);
 	}
 }

@@ -373,6 +373,11 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** Workflow id, for stores keyed by workflow (processed items). */
 	workflowId?: string;
+	/**
+	 * The node type to run instead of the package's (e.g. one loaded in jest.isolateModules:
+	 * its own copy of the package's modules, as a second n8n worker process has).
+	 */
+	nodeType?: INodeType;
 }
 
 export interface RunNodeResult {
@@ -393,6 +398,7 @@ export interface RunNodeResult {
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	await processedItemsStore();
 	const nodeTypes = new TestNodeTypes();
+	if (options.nodeType) nodeTypes.types[`${PACKAGE}.${options.type}`] = options.nodeType;
 	const credentialsHelper = options.credentialsHelper ?? new TestCredentialsHelper(options.credentials);
 	if (options.credentialsHelper && options.credentials) {
 		for (const [type, data] of Object.entries(options.credentials)) {

@@ -702,7 +702,9 @@ describe('faults', () => {
 		expect(sim.leads).toHaveLength(2);
 	});
 
-	it('429 that never clears: fails with the API message after bounded retries', async () => {
+	it('429s beyond a fixed retry count: still retried until the window clears, created once', async () => {
+		// A 429 is not acted on, so retrying is safe; ClosingDealz's window is a minute, so
+		// refusals can outlast any small fixed number of retries.
 		sim.fault(
 			{
 				kind: 'status',
@@ -710,15 +712,33 @@ describe('faults', () => {
 				retryAfter: '0',
 				body: rejected(429, 'Too many requests. Please try again later.'),
 			},
-			{ times: 50 },
+			{ times: 12 },
 		);
 		const result = await run(leads(2), mapped(), { continueOnFail: true });
-		expect(posts()).toHaveLength(9);
+		expect(errorsOf(result)).toHaveLength(0);
+		expect(posts().map((request) => request.status)).toEqual([...Array(12).fill(429), 200]);
+		expect(sim.leads).toHaveLength(2);
+	});
+
+	it('429 that never clears: retried for a full rate-limit window, then fails with the API message', async () => {
+		sim.fault(
+			{
+				kind: 'status',
+				status: 429,
+				body: rejected(429, 'Too many requests. Please try again later.'),
+			},
+			{ times: 1000 },
+		);
+		const result = await run(leads(2), mapped({ rateLimitWindow: 1 }), { continueOnFail: true });
 		for (const item of result.outputs[0]) {
 			expect(item.json.error).toBe(
 				'ClosingDealz is rate limiting requests (HTTP 429): Too many requests. Please try again later.',
 			);
 		}
+		const tries = posts();
+		expect(tries.every((request) => request.status === 429)).toBe(true);
+		// The guarantee, not a speed: the node did not give up before one window had passed.
+		expect(tries[tries.length - 1].at - tries[0].at).toBeGreaterThanOrEqual(1000);
 		expect(sim.leads).toHaveLength(0);
 	});
 

@@ -101,4 +101,45 @@ describe('SlidingWindowLimiter', () => {
 		await pending;
 		expect(through).toBe(true);
 	});
+
+	it('after a 429 halves the rate once per congestion event and wins it back additively', async () => {
+		const now = 0;
+		const limiter = new SlidingWindowLimiter(100, 60_000, () => now);
+		expect(limiter.allowed).toBe(100);
+		const tickets: number[] = [];
+		for (let i = 0; i < 4; i++) tickets.push(await limiter.acquire());
+		// Two requests in flight together are refused: one event, one halving.
+		limiter.refused(tickets[2]);
+		limiter.refused(tickets[3]);
+		expect(limiter.allowed).toBe(50);
+		// A request let through after the decrease and refused again: a new event.
+		limiter.refused(await limiter.acquire());
+		expect(limiter.allowed).toBe(25);
+		// Recovery is additive: about a twentieth of the limit per window of answers.
+		for (let i = 0; i < 25; i++) limiter.accepted();
+		expect(limiter.allowed).toBeGreaterThanOrEqual(29);
+		expect(limiter.allowed).toBeLessThanOrEqual(31);
+		for (let i = 0; i < 10_000; i++) limiter.accepted();
+		expect(limiter.allowed).toBe(100);
+	});
+
+	it('holds back a caller beyond the lowered rate until enough of its window has passed', async () => {
+		let now = 0;
+		const limiter = new SlidingWindowLimiter(4, 1000, () => now);
+		for (let i = 0; i < 3; i++) {
+			now = i * 100;
+			await limiter.acquire();
+		}
+		limiter.refused(3);
+		expect(limiter.allowed).toBe(2);
+		// Three sent in the window, two allowed: the next waits until two of them have left it.
+		let through = false;
+		const pending = limiter.acquire().then(() => (through = true));
+		now = 1050;
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(through).toBe(false);
+		now = 1150;
+		await pending;
+		expect(through).toBe(true);
+	});
 });

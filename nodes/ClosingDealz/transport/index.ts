@@ -45,8 +45,9 @@ export const closingDealzService: ServiceSpec = {
 		}
 		return undefined;
 	},
-	// ClosingDealz sends no Retry-After with its 429, and its window is a full minute: keep
-	// backing off long enough for the window to clear.
+	// ClosingDealz sends no Retry-After with its 429 and its window is a full minute: a paced
+	// 429 is retried until the limiter's window has passed (transport.ts, Pacer.windowMs), and
+	// the backoff grows to 30 s between tries. Other retryable failures: at most 8 retries.
 	retry: { maxRetries: 8 },
 };
 

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption } from '../../../shared/alreadySent';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
@@ -235,7 +236,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: additionalFields,
 	},
-	leadOptionsCollection(undefined, [concurrencyOption, timeoutOption]),
+	leadOptionsCollection(undefined, [
+		concurrencyOption,
+		historySizeOption,
+		leadKeyOption(),
+		skipAlreadySentOption('AlterEstate'),
+		timeoutOption,
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -414,6 +421,10 @@ export const operation: ItemOperation<AlterEstateLead> = {
 	send,
 	routesDuplicates: true,
 	dedupeKeys: (lead) => [`phone:${lead.phone}`, `email:${lead.email.toLowerCase()}`],
+	onceOnly: {
+		service: 'AlterEstate',
+		contactKeys: (lead) => phoneThenEmail(lead.phone, lead.email),
+	},
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
 		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;

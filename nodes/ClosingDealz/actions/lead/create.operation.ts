@@ -2,13 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
-import {
-	asItemError,
-	fieldError,
-	itemRanges,
-	markOutcomeUnknown,
-	mayHaveCreated,
-} from '../../../shared/execute';
+import { asItemError, fieldError, markOutcomeUnknown } from '../../../shared/execute';
+import { historySizeOption, leadKeyOption, skipAlreadySentOption } from '../../../shared/alreadySent';
 import { timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
@@ -98,6 +93,9 @@ const contactFields: INodeProperties[] = [
 		description: "The contact's role in the deal",
 	},
 ];
+
+/** What "Skip Already Sent" knows a lead by when it is not a Property Finder lead (sentKey). */
+const CONTACT_KEY = 'the phone, else the e-mail, else the company';
 
 const properties: INodeProperties[] = [
 	{
@@ -270,23 +268,9 @@ const properties: INodeProperties[] = [
 			default: CLOSINGDEALZ_RATE_WINDOW_SECONDS,
 			description: 'Length of the window the rate limit is counted over',
 		},
-		{
-			displayName: 'Remembered Leads',
-			name: 'historySize',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10000,
-			description:
-				'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
-		},
-		{
-			displayName: 'Skip Already Sent',
-			name: 'skipAlreadySent',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to skip leads this node already sent in an earlier execution (same phone, else e-mail, else company). ClosingDealz itself does not detect duplicates. Skipped items come out as duplicates.',
-		},
+		historySizeOption,
+		leadKeyOption(CONTACT_KEY),
+		skipAlreadySentOption('ClosingDealz', { noDuplicateCheck: true, contact: CONTACT_KEY }),
 		timeoutOption,
 	]),
 ];
@@ -542,105 +526,6 @@ function readOptions(ctx: IExecuteFunctions): CreateOptions {
 	return ctx.getNodeParameter('options', 0, {}) as CreateOptions;
 }
 
-/**
- * Keys claimed in n8n's processed-items store by this execution and not yet confirmed by a
- * successful batch. n8n's store has no "check without recording", so `skip` records every new
- * key at once (which also keeps a parallel execution from sending the same lead) and a failed
- * batch gives its keys back, so only leads ClosingDealz accepted stay remembered.
- */
-const pendingKeys = new WeakMap<object, Set<string>>();
-
-function dedupeOptions(ctx: IExecuteFunctions) {
-	const historySize = readOptions(ctx).historySize;
-	return {
-		mode: 'entries' as const,
-		maxEntries: historySize && historySize > 0 ? historySize : 10000,
-	};
-}
-
-/** The marker kept next to a key whose batch may or may not have been stored. */
-function maybeKey(key: string): string {
-	return `maybe:${key}`;
-}
-
-async function release(ctx: IExecuteFunctions, keys: string[]) {
-	if (keys.length === 0) return;
-	await ctx.helpers.removeProcessed(keys, 'node', dedupeOptions(ctx));
-	const pending = pendingKeys.get(ctx);
-	for (const key of keys) pending?.delete(key);
-}
-
-async function skip(
-	this: IExecuteFunctions,
-	entries: Array<BatchEntry<ClosingDealzLead>>,
-): Promise<Map<number, IDataObject | Error>> {
-	const skipped = new Map<number, IDataObject | Error>();
-	if (readOptions(this).skipAlreadySent !== true) return skipped;
-	const keys = [
-		...new Set(
-			entries.map((entry) => sentKey(entry.prepared)).filter((key): key is string => !!key),
-		),
-	];
-	if (keys.length === 0) return skipped;
-	const result = await this.helpers.checkProcessedAndRecord(keys, 'node', dedupeOptions(this));
-	const processed = new Set(result.processed.map(String));
-	pendingKeys.set(this, new Set(result.new.map(String)));
-	const maybe = await maybeSentKeys(this, [...processed]);
-	const maybeEntries: Array<BatchEntry<ClosingDealzLead>> = [];
-	for (const entry of entries) {
-		const key = sentKey(entry.prepared);
-		if (key && maybe.has(key)) {
-			maybeEntries.push(entry);
-			skipped.set(entry.itemIndex, maybeSentError(this, entry, key));
-		} else if (key && processed.has(key)) {
-			skipped.set(
-				entry.itemIndex,
-				leadResult(
-					'duplicate',
-					{
-						message: `Already sent to ClosingDealz by an earlier execution of this workflow (same ${key.split(':')[0]}); not sent again`,
-					},
-					{ skippedAlreadySent: true, lead: entry.prepared.lead },
-				),
-			);
-		}
-	}
-	if (maybeEntries.length > 0 && !this.continueOnFail()) {
-		// Stop before any request: give back the keys claimed for leads that will not be sent.
-		await release(this, [...(pendingKeys.get(this) ?? [])]);
-		const first = maybeEntries[0];
-		const error = maybeSentError(this, first, sentKey(first.prepared) as string);
-		error.message = `Items ${itemRanges(maybeEntries.map((entry) => entry.itemIndex))} may already be in ClosingDealz: an earlier execution sent them but never learned whether ClosingDealz stored them; nothing was sent`;
-		throw error;
-	}
-	return skipped;
-}
-
-/** Which of `keys` belong to a batch whose outcome an earlier execution did not learn. */
-async function maybeSentKeys(ctx: IExecuteFunctions, keys: string[]): Promise<Set<string>> {
-	if (keys.length === 0) return new Set();
-	// The store has no "check without recording": check, then give back what this recorded.
-	const result = await ctx.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(ctx));
-	if (result.new.length > 0) await ctx.helpers.removeProcessed(result.new, 'node', dedupeOptions(ctx));
-	return new Set(result.processed.map((key) => String(key).slice('maybe:'.length)));
-}
-
-function maybeSentError(ctx: IExecuteFunctions, entry: BatchEntry<ClosingDealzLead>, key: string) {
-	const [kind, ...rest] = key.split(':');
-	const value = rest.join(':');
-	const field = kind === 'phone' ? 'phone number' : kind === 'email' ? 'e-mail' : 'company';
-	return markOutcomeUnknown(
-		new NodeOperationError(
-			ctx.getNode(),
-			`Maybe sent: an earlier execution sent this lead (${field} ${value}) but did not learn whether ClosingDealz stored it; not sent again`,
-			{
-				itemIndex: entry.itemIndex,
-				description: `Search ClosingDealz for the ${field} ${value}. If the lead is there, nothing is missing. If it is not, send this item once with "Skip Already Sent" off.`,
-			},
-		),
-	);
-}
-
 async function sendBatch(
 	this: IExecuteFunctions,
 	entries: Array<BatchEntry<ClosingDealzLead>>,
@@ -652,8 +537,6 @@ async function sendBatch(
 		options.rateLimit ?? CLOSINGDEALZ_RATE_LIMIT,
 		options.rateLimitWindow ?? CLOSINGDEALZ_RATE_WINDOW_SECONDS,
 	);
-	let accepted = false;
-	let maybeStored = false;
 	try {
 		const { statusCode, body: answer } = await closingDealzRequest.call(
 			this,
@@ -683,7 +566,6 @@ async function sendBatch(
 				},
 			));
 		}
-		accepted = true;
 		return entries.map((entry) =>
 			leadResult(
 				'created',
@@ -697,37 +579,7 @@ async function sendBatch(
 			),
 		);
 	} catch (error) {
-		maybeStored = mayHaveCreated(error);
 		throw asItemError(this, error, entries[0].itemIndex);
-	} finally {
-		if (!accepted && readOptions(this).skipAlreadySent === true) {
-			const keys = entries
-				.map((entry) => sentKey(entry.prepared))
-				.filter((key): key is string => !!key);
-			if (maybeStored) {
-				// ClosingDealz may have stored this batch: keep its keys, so a rerun does not send it
-				// again, and mark them "maybe sent", so the rerun says so instead of "duplicate".
-				await this.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(this));
-				const pending = pendingKeys.get(this);
-				for (const key of keys) pending?.delete(key);
-			}
-			// A batch ClosingDealz refused is not remembered as sent. Without "continue on fail"
-			// the run stops here: later batches are never sent either.
-			const refused = maybeStored ? [] : keys;
-			const unsent = this.continueOnFail()
-				? refused
-				: [...new Set([...refused, ...(pendingKeys.get(this) ?? [])])];
-			await release(this, unsent);
-		}
-	}
-}
-
-async function afterBatch(this: IExecuteFunctions, entries: Array<BatchEntry<ClosingDealzLead>>) {
-	const pending = pendingKeys.get(this);
-	if (!pending) return;
-	for (const entry of entries) {
-		const key = sentKey(entry.prepared);
-		if (key) pending.delete(key);
 	}
 }
 
@@ -738,10 +590,17 @@ export const operation: BatchOperation<ClosingDealzLead> = {
 	batchSize() {
 		return Number(readOptions(this).batchSize ?? CLOSINGDEALZ_MAX_BATCH);
 	},
-	skip,
 	sendBatch,
-	afterBatch,
 	routesDuplicates: true,
+	// "Skip Already Sent" (nodes/shared/alreadySent.ts). ClosingDealz has no duplicate check of
+	// its own, and earlier versions remembered leads by contact: a Property Finder lead is
+	// keyed by its id and its contact.
+	onceOnly: {
+		service: 'ClosingDealz',
+		contactKeys: (prepared) => [sentKey(prepared)],
+		alwaysContactKey: true,
+		describeSkipped: (prepared) => ({ lead: prepared.lead }),
+	},
 	dedupeKeys: (prepared) =>
 		prepared.phone || prepared.email
 			? [prepared.phone && `phone:${prepared.phone}`, prepared.email && `email:${prepared.email}`]

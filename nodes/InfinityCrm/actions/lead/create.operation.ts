@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption } from '../../../shared/alreadySent';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
@@ -187,7 +188,13 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	leadOptionsCollection(undefined, [concurrencyOption, timeoutOption]),
+	leadOptionsCollection(undefined, [
+		concurrencyOption,
+		historySizeOption,
+		leadKeyOption(),
+		skipAlreadySentOption('Infinity CRM'),
+		timeoutOption,
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -313,6 +320,10 @@ export const operation: ItemOperation<InfinityLead> = {
 	send,
 	routesDuplicates: true,
 	dedupeKeys: (lead) => [lead.phone],
+	onceOnly: {
+		service: 'Infinity CRM',
+		contactKeys: (lead) => phoneThenEmail(lead.phone, lead.body.email),
+	},
 	concurrency() {
 		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
 		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption } from '../../../shared/alreadySent';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
@@ -32,7 +33,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: optionalLeadFields,
 	},
-	leadOptionsCollection(undefined, [checkExistingOption, expandDataOption, timeoutOption]),
+	leadOptionsCollection(undefined, [
+		checkExistingOption,
+		expandDataOption,
+		historySizeOption,
+		leadKeyOption(),
+		skipAlreadySentOption('PF Expert CRM'),
+		timeoutOption,
+	]),
 ];
 
 /** The wishlist's fields, accepted as flat columns in auto mode (a spreadsheet row is flat). */
@@ -207,4 +215,8 @@ export const operation: ItemOperation<PreparedCreate> = {
 	send,
 	routesDuplicates: true,
 	dedupeKeys: (lead) => [lead.mobile],
+	onceOnly: {
+		service: 'PF Expert CRM',
+		contactKeys: (lead) => phoneThenEmail(lead.mobile, lead.body.email),
+	},
 };
