@@ -103,6 +103,81 @@ export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentE
 }
 
 /**
+ * How the dedupe memory is kept (issues #12, #13).
+ *
+ * n8n saves a webhook trigger's static data only when `webhook()` changed it, and it does so
+ * before it answers the request, while the request still holds the expression isolate (one per
+ * process unless N8N_EXPRESSION_ENGINE_POOL_SIZE raises it): one UPDATE of the whole workflow
+ * row, and simultaneous requests queue on that row. Writing on every delivery made every
+ * delivery of a burst wait for every earlier one's write. So:
+ *
+ * - the in-process memory (every delivery this process accepted) is the hot-path dedupe, checked
+ *   and recorded without an await in between, together with the static data n8n loaded for this
+ *   request (what any process saved before this request began);
+ * - a repeat never changes static data;
+ * - a new delivery saves the merged memory only when the saved copy is stale: its newest
+ *   delivery is `persistEveryMs` old or older (so the first delivery after a quiet spell is
+ *   saved at once), or it misses a delivery this process accepted `persistEveryMs` ago or
+ *   earlier (another process's save overwrote it, or it arrived inside the last interval).
+ *   A burst of N new deliveries therefore saves about once per interval, not N times.
+ *
+ * What is and is not guaranteed:
+ * - in one process, each key (event, lead) starts at most one execution within the window
+ *   (1,000 deliveries, 24 hours);
+ * - what the saved static data holds is never started again, after any restart, by any process
+ *   that loads it (saves keep everything the saved copy held, plus this process's memory);
+ * - the restart-loss window: a delivery accepted less than `persistEveryMs` after the previous
+ *   save is held only in memory until the next new delivery this process accepts at least
+ *   `persistEveryMs` after it. If n8n stops before that, a repeat of it may start the workflow
+ *   once more (the CRM nodes' "Skip Already Sent" catches that downstream);
+ * - across webhook processes (queue mode), a repeat is refused only when the other process's
+ *   save had landed before the repeat's request loaded the static data: simultaneous deliveries
+ *   to two processes can both start the workflow. n8n offers a webhook node no store that all
+ *   processes share and update atomically (docs/queue-mode/n8n-internals.md).
+ */
+export const PERSIST_EVERY_MS = 2000;
+
+export interface DeliveryDecision {
+	/** False when any of the delivery's keys was seen already (in memory or in static data). */
+	isNew: boolean;
+	/** The process's memory after this delivery. */
+	memory: RecentEvents;
+	/** The list to save in static data now, or undefined to leave static data untouched. */
+	save?: RecentEvents;
+}
+
+const entryId = (entry: [string[], number]) => JSON.stringify(entry[0]);
+
+/**
+ * Check a delivery against the process's memory and the saved copy, record it in memory, and
+ * say whether static data should be written now (see above). Pure: no clock, no I/O.
+ */
+export function admitDelivery(
+	stored: RecentEvents,
+	memory: RecentEvents,
+	keys: string[],
+	now: number,
+	window = DEFAULT_DEDUPE_WINDOW,
+	persistEveryMs = PERSIST_EVERY_MS,
+): DeliveryDecision {
+	const saved = pruneRecent(stored, now, window);
+	const remembered = pruneRecent(memory, now, window);
+	const known = new Set<string>();
+	for (const [ids] of saved) for (const id of ids) known.add(id);
+	for (const [ids] of remembered) for (const id of ids) known.add(id);
+	if (keys.some((key) => known.has(key))) return { isNew: false, memory: remembered };
+
+	const next = pruneRecent([...remembered, [[...keys], now]], now, window);
+	const newestSaved = saved.reduce((newest, [, at]) => Math.max(newest, at), Number.NEGATIVE_INFINITY);
+	const merged = pruneRecent(mergeRecent(saved, next), now, window);
+	const inSaved = new Set(saved.map(entryId));
+	const stale =
+		now - newestSaved >= persistEveryMs ||
+		merged.some((entry) => now - entry[1] >= persistEveryMs && !inSaved.has(entryId(entry)));
+	return { isNew: true, memory: next, save: stale ? merged : undefined };
+}
+
+/**
  * Read the stored list defensively: static data may hold anything after an upgrade. Entries of
  * the one-key-per-entry format (`[key, at]`) become deliveries of one key.
  */
