@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
-import type { RecentEvents } from './delivery';
+import type { DeliveryMemory, RecentEvents } from './delivery';
 import { admitDelivery, callbackUrlProblem, checkSignature, newWebhookSecret, readRecent } from './delivery';
 import type { LeadEvent } from './transport';
 import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions } from './transport';
@@ -26,7 +26,7 @@ import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions 
  * saved copy is stale, never for a repeat (`admitDelivery` in delivery.ts: why, and what is
  * and is not guaranteed across restarts and webhook processes).
  */
-const inProcessDeliveries = new Map<string, RecentEvents>();
+const inProcessDeliveries = new Map<string, DeliveryMemory>();
 
 interface StoredSubscriptions extends IDataObject {
 	callbackUrl?: string;
@@ -313,7 +313,7 @@ export class PropertyFinderTrigger implements INodeType {
 		// never for a repeat: n8n saves it before answering, inside the held expression isolate
 		// (why, and the restart-loss window: `admitDelivery` in delivery.ts, README).
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const decision = admitDelivery(readRecent(data.recentEvents), inProcessDeliveries.get(memoryKey) ?? [], keys, Date.now());
+		const decision = admitDelivery(readRecent(data.recentEvents), inProcessDeliveries.get(memoryKey), keys, Date.now());
 		inProcessDeliveries.set(memoryKey, decision.memory);
 		if (decision.save) data.recentEvents = decision.save;
 		if (!decision.isNew) {
