@@ -257,6 +257,9 @@ async function main() {
 			'-p',
 			'tsconfig.sim.json',
 		]);
+		// The Property Finder simulator checks every exchange against the API description it reads
+		// from spec/ next to its code; tsc does not copy JSON files.
+		fs.cpSync(path.join(ROOT, 'test', 'simulators', 'spec'), path.join(SIM_OUT, 'spec'), { recursive: true });
 		const serve = createRequire(import.meta.url)(path.join(SIM_OUT, 'serve.js'));
 		sims = await serve.startSandboxSimulators();
 		sims.serve = serve;

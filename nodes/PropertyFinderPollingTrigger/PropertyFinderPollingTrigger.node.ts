@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
@@ -15,11 +16,18 @@ import {
 	simplifyLead,
 	simplifyProperty,
 } from '../PropertyFinder/shared/lead';
+import { profileIdOf, resolveAgentOption, resolveAgents, withAgent } from '../PropertyFinder/shared/agents';
+import type { TriggerFilter, TriggerFilters } from '../PropertyFinder/shared/filters';
+import {
+	MORE_TRIGGER_FILTER_PROPERTIES,
+	filterMismatch,
+	listingMismatches,
+	readTriggerFilters,
+} from '../PropertyFinder/shared/filters';
 import {
 	PF_MAX_PER_PAGE,
 	PfDateError,
 	leadQuery,
-	listValue,
 	pfPaginate,
 	pfRequest,
 	toPfDate,
@@ -46,14 +54,68 @@ const DEFAULT_OVERLAP_MINUTES = 10;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function filtersOf(ctx: IPollFunctions): IDataObject {
-	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
-	return {
-		channel: listValue(filters.channel),
-		entityType: listValue(filters.entityType),
-		listingReference: listValue(filters.listingReference),
-		publicProfileId: listValue(filters.publicProfileId),
-	};
+/**
+ * Every filter as a list, empty when not set. The fingerprint leaves empty filters out, so a
+ * trigger that sets none of the filters added later keeps the fingerprint it was saved with.
+ */
+function filtersOf(ctx: IPollFunctions): TriggerFilters {
+	return readTriggerFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
+}
+
+/** The filters in the editor's order: alphabetical, as n8n lists its own. */
+function byDisplayName(properties: INodeProperties[]): INodeProperties[] {
+	return [...properties].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+type DropReason = TriggerFilter | 'listing category or offering';
+
+/**
+ * The leads to emit: those inside every filter sent (a filter Property Finder ignored would
+ * otherwise flood the workflow; the others are dropped and counted in the log), shaped, and
+ * with their agent when Resolve Agent is on (one users request for all of them).
+ */
+async function output(
+	this: IPollFunctions,
+	leads: IDataObject[],
+	filters: TriggerFilters,
+	simplify: boolean,
+	resolveAgent: boolean,
+): Promise<INodeExecutionData[]> {
+	const dropped = new Map<DropReason, string[]>();
+	const drop = (reason: DropReason, lead: IDataObject) =>
+		dropped.set(reason, [...(dropped.get(reason) ?? []), String(lead.id ?? '?')]);
+	let inside: IDataObject[] = [];
+	for (const lead of leads) {
+		const mismatch = filterMismatch(lead, filters);
+		if (mismatch === null) inside.push(lead);
+		else drop(mismatch, lead);
+	}
+	const listings = await listingMismatches(this, inside, filters);
+	if (listings.failure !== undefined || listings.unchecked > 0) {
+		this.logger.warn(
+			`Property Finder Polling Trigger: the listing category or offering of ${listings.unchecked} lead(s) could not be checked (${listings.failure ?? 'listing not among the published listings'}); they are emitted as Property Finder filtered them`,
+		);
+	}
+	inside = inside.filter((lead, index) => {
+		if (!listings.outside.has(index)) return true;
+		drop('listing category or offering', lead);
+		return false;
+	});
+	if (dropped.size > 0) {
+		const count = [...dropped.values()].reduce((sum, ids) => sum + ids.length, 0);
+		const detail = [...dropped.entries()].map(
+			([reason, ids]) => `${reason}: ${ids.length} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`,
+		);
+		this.logger.warn(
+			`Property Finder Polling Trigger: dropped ${count} lead(s) that Property Finder returned outside the filters sent — ${detail.join('; ')}`,
+		);
+	}
+
+	const shaped = inside.map((lead) => (simplify ? simplifyLead(lead) : lead));
+	if (!resolveAgent || inside.length === 0) return shaped.map((json) => ({ json }));
+	const profiles = inside.map(profileIdOf);
+	const agents = await resolveAgents.call(this, profiles);
+	return shaped.map((json, index) => ({ json: withAgent(json, agents, simplify, profiles[index]) }));
 }
 
 function createdAtOf(lead: IDataObject): number {
@@ -89,7 +151,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add filter',
 				default: {},
-				options: [
+				options: byDisplayName([
+					...MORE_TRIGGER_FILTER_PROPERTIES,
 					{
 						displayName: 'Agent Names or IDs',
 						name: 'publicProfileId',
@@ -123,7 +186,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						placeholder: 'e.g. APT-101, APT-102',
 						description: 'Only leads for these listing references (comma-separated)',
 					},
-				],
+				]),
 			},
 			simplifyProperty,
 			{
@@ -142,6 +205,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						description:
 							'Lateness window: a lead that Property Finder lists at most this many minutes after its creation time is still sent, once. Each check looks back this far; leads already sent are never sent again. A larger value takes effect as new leads come in.',
 					},
+					resolveAgentOption('per poll'),
 					{
 						displayName: 'Since',
 						name: 'since',
@@ -175,7 +239,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedAt = Date.now();
 		const filters = filtersOf(this);
-		const query = leadQuery(filters);
+		const query = leadQuery(filters as unknown as IDataObject);
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const overlapMinutes = Number(options.overlapMinutes ?? DEFAULT_OVERLAP_MINUTES);
@@ -183,7 +247,7 @@ export class PropertyFinderPollingTrigger implements INodeType {
 			...DEFAULT_SETTINGS,
 			overlapMs: (Number.isFinite(overlapMinutes) && overlapMinutes > 0 ? overlapMinutes : DEFAULT_OVERLAP_MINUTES) * 60_000,
 		};
-		const shape = (lead: IDataObject): INodeExecutionData => ({ json: simplify ? simplifyLead(lead) : lead });
+		const resolveAgent = options.resolveAgent === true;
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the latest matching leads and leaves the polling state alone.
@@ -201,7 +265,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
 				idempotent: true,
 			});
 			const leads = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
-			return leads.length > 0 ? [leads.slice(0, MANUAL_SAMPLE).map(shape)] : null;
+			const sample = await output.call(this, leads.slice(0, MANUAL_SAMPLE), filters, simplify, resolveAgent);
+			return sample.length > 0 ? [sample] : null;
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
@@ -257,7 +322,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
 				`Property Finder Polling Trigger: lead ${String(lead.id)} has createdAt ${JSON.stringify(lead.createdAt ?? null)}, which is unreadable or after the end of the time window asked for; it is emitted once and does not move the polling position`,
 			);
 		}
-		return [emit.map((index) => shape(received[index]))];
+		const items = await output.call(this, emit.map((index) => received[index]), filters, simplify, resolveAgent);
+		return items.length > 0 ? [items] : null;
 	}
 }
 

@@ -8,16 +8,31 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { WEBHOOK_AGENT_BUDGET_MS, profileIdOf, resolveAgentOption, resolveAgents, withAgent } from '../PropertyFinder/shared/agents';
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
 import type { DeliveryMemory, RecentEvents } from './delivery';
-import { admitDelivery, callbackUrlProblem, checkSignature, newWebhookSecret, readRecent } from './delivery';
+import {
+	admitDelivery,
+	callbackUrlProblem,
+	checkSignature,
+	credentialFingerprint,
+	deriveWebhookSecret,
+	newWebhookNonce,
+	readRecent,
+} from './delivery';
 import type { LeadEvent } from './transport';
 import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions } from './transport';
 
 /**
  * What the node keeps in its static data:
- * - `callbackUrl`, `secret`, `subscriptions` (event type → subscription id): written by
- *   `create`, removed by `delete`;
+ * - `callbackUrl`, `nonce`, `credentialCheck`, `subscriptions` (event type → subscription id):
+ *   written by `create`, removed by `delete`. The signing secret itself is never stored: it is
+ *   derived from the credential and the nonce (delivery.ts deriveWebhookSecret), so neither the
+ *   workflow's saved static data nor an execution record that copies it (n8n 1.x does) holds
+ *   it. `credentialCheck` tells whether the credential changed since activation;
+ * - `secret`: only in states saved by earlier versions of the trigger, which stored the signing secret
+ *   itself. Such a workflow keeps verifying with it until it is activated again, which
+ *   replaces it by a nonce; nothing copies it anywhere else;
  * - `recentEvents`: the last 1,000 deliveries accepted within 24 hours (each with its event id
  *   and, with "Emit Each Lead Once", its lead id), so a delivery Property Finder repeats — or
  *   anyone replays: the signature has no timestamp — starts the workflow once.
@@ -30,6 +45,9 @@ const inProcessDeliveries = new Map<string, DeliveryMemory>();
 
 interface StoredSubscriptions extends IDataObject {
 	callbackUrl?: string;
+	nonce?: string;
+	credentialCheck?: string;
+	/** Saved by earlier versions: the signing secret itself (see above). */
 	secret?: string;
 	subscriptions?: Record<string, string>;
 	recentEvents?: RecentEvents;
@@ -52,6 +70,64 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | string | undefin
 	if (request.rawBody !== undefined) return request.rawBody;
 	// Without the bytes as sent the signature cannot match, and the delivery is refused.
 	return typeof request.body === 'string' ? request.body : undefined;
+}
+
+const CREDENTIAL = 'propertyFinderApi';
+
+/** Workflows whose stored secret (saved by an earlier version) was already mentioned in the log by this process. */
+const legacyNoted = new Set<string>();
+
+function noteLegacySecret(ctx: IHookFunctions | IWebhookFunctions) {
+	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	if (legacyNoted.has(key)) return;
+	legacyNoted.add(key);
+	ctx.logger.warn(
+		`Property Finder Trigger "${ctx.getNode().name}" (workflow ${ctx.getWorkflow().id ?? '?'}): its subscription was made by an earlier version of the trigger, which kept the signing secret in the workflow's static data. Deliveries are still verified with it; deactivate and activate the workflow once to subscribe again with a secret that is derived from the credential and stored nowhere.`,
+	);
+}
+
+type Signing = { secret: string } | { refusal: string; status: number; answer: string };
+
+/**
+ * The secret this trigger's subscriptions were made with: derived from the credential and the
+ * stored nonce, or (a state saved by an earlier version) the stored secret. A refusal when there is none
+ * or the credential changed since activation (Property Finder still signs with the secret of
+ * the old one).
+ */
+async function signingSecretOf(ctx: IWebhookFunctions, data: StoredSubscriptions): Promise<Signing> {
+	const inactive = { status: 401, answer: 'This trigger has no active subscription' };
+	if (typeof data.nonce === 'string' && data.nonce !== '' && typeof data.callbackUrl === 'string') {
+		let credential: IDataObject;
+		try {
+			credential = (await ctx.getCredentials(CREDENTIAL)) as IDataObject;
+		} catch (error) {
+			return { ...inactive, refusal: `its credential could not be read (${(error as Error).message})` };
+		}
+		if (credentialFingerprint(credential) !== data.credentialCheck) {
+			return {
+				status: 401,
+				answer: 'Invalid signature',
+				refusal:
+					'the Property Finder credential (API key or secret) changed after the workflow was activated, so deliveries signed for the subscription cannot be verified. Deactivate and activate the workflow to subscribe again with the current credential',
+			};
+		}
+		const secret = deriveWebhookSecret(credential, data.nonce, data.callbackUrl);
+		if (secret === undefined) return { ...inactive, refusal: 'its credential has no API secret' };
+		return { secret };
+	}
+	if (typeof data.secret === 'string' && data.secret !== '') {
+		noteLegacySecret(ctx);
+		return { secret: data.secret };
+	}
+	return { ...inactive, refusal: 'the trigger has no signing secret (activate the workflow again)' };
+}
+
+function forgetSubscription(data: StoredSubscriptions) {
+	delete data.subscriptions;
+	delete data.nonce;
+	delete data.credentialCheck;
+	delete data.secret;
+	delete data.callbackUrl;
 }
 
 function reject(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -138,6 +214,7 @@ export class PropertyFinderTrigger implements INodeType {
 						description:
 							'Whether a lead that sends both Lead Created and Lead Assigned starts the workflow only once (within the last 1,000 deliveries and 24 hours). Lead Updated events always start it.',
 					},
+					resolveAgentOption('per delivery (answered within 1.5 s, so Property Finder still gets its answer in time)'),
 				],
 			},
 		],
@@ -159,24 +236,38 @@ export class PropertyFinderTrigger implements INodeType {
 					if (ids.length > 0) ours.set(event, ids);
 				}
 
+				let secretKnown: boolean;
+				if (typeof data.nonce === 'string' && data.nonce !== '') {
+					const check = credentialFingerprint((await this.getCredentials(CREDENTIAL)) as IDataObject);
+					secretKnown = check !== undefined && check === data.credentialCheck;
+					if (!secretKnown && data.callbackUrl === url) {
+						this.logger.warn(
+							`Property Finder Trigger "${this.getNode().name}": the Property Finder credential changed since the last activation; subscribing again with the current one`,
+						);
+					}
+				} else {
+					// A state saved by an earlier version holds the secret itself (see StoredSubscriptions).
+					secretKnown = typeof data.secret === 'string' && data.secret !== '';
+				}
+
 				const usable =
-					typeof data.secret === 'string' &&
-					data.secret !== '' &&
+					secretKnown &&
 					data.callbackUrl === url &&
 					events.length > 0 &&
 					events.every((event) => ours.get(event)?.length === 1 && ours.get(event)![0] === stored[event]) &&
 					[...ours.keys()].every((event) => (events as string[]).includes(event));
-				if (usable) return true;
+				if (usable) {
+					if (data.nonce === undefined) noteLegacySecret(this);
+					return true;
+				}
 
-				// Whatever is subscribed for our URL cannot be used as it is (the secret is lost, the
-				// events changed, or a copy was left behind): remove it so `create` starts clean and
-				// never leaves a second subscription.
+				// Whatever is subscribed for our URL cannot be used as it is (the secret is lost or was
+				// made with another credential, the events changed, or a copy was left behind): remove
+				// it so `create` starts clean and never leaves a second subscription.
 				const stale = new Set<string>([...ours.values()].flat());
 				if (data.callbackUrl !== url) for (const id of Object.values(stored)) stale.add(id);
 				for (const id of stale) await deleteSubscription.call(this, id);
-				delete data.subscriptions;
-				delete data.secret;
-				delete data.callbackUrl;
+				forgetSubscription(data);
 				return false;
 			},
 
@@ -197,7 +288,15 @@ export class PropertyFinderTrigger implements INodeType {
 					});
 				}
 
-				const secret = newWebhookSecret();
+				const credential = (await this.getCredentials(CREDENTIAL)) as IDataObject;
+				const nonce = newWebhookNonce();
+				const secret = deriveWebhookSecret(credential, nonce, url!);
+				const credentialCheck = credentialFingerprint(credential);
+				if (secret === undefined || credentialCheck === undefined) {
+					throw new NodeOperationError(this.getNode(), 'The Property Finder credential has no API secret', {
+						description: 'Enter the API secret of the Enterprise API integration in the "Property Finder API" credential.',
+					});
+				}
 				const created: Record<string, string> = {};
 				let failure: unknown;
 				for (const event of events) {
@@ -225,8 +324,10 @@ export class PropertyFinderTrigger implements INodeType {
 				}
 
 				const data = this.getWorkflowStaticData('node') as StoredSubscriptions;
+				forgetSubscription(data);
 				data.callbackUrl = url;
-				data.secret = secret;
+				data.nonce = nonce;
+				data.credentialCheck = credentialCheck;
 				data.subscriptions = created;
 				return true;
 			},
@@ -251,9 +352,7 @@ export class PropertyFinderTrigger implements INodeType {
 					data.subscriptions = remaining;
 					throw firstError;
 				}
-				delete data.subscriptions;
-				delete data.secret;
-				delete data.callbackUrl;
+				forgetSubscription(data);
 				delete data.recentEvents;
 				inProcessDeliveries.delete(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`);
 				return true;
@@ -264,11 +363,12 @@ export class PropertyFinderTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject() as unknown as RawRequest;
 		const data = this.getWorkflowStaticData('node') as StoredSubscriptions;
-		const secret = data.secret;
-		if (typeof secret !== 'string' || secret === '') {
-			this.logger.warn('Property Finder Trigger: delivery refused, the trigger has no signing secret (activate the workflow again)');
-			return reject(this, 401, 'This trigger has no active subscription');
+		const signing = await signingSecretOf(this, data);
+		if (!('secret' in signing)) {
+			this.logger.warn(`Property Finder Trigger: delivery refused, ${signing.refusal}`);
+			return reject(this, signing.status, signing.answer);
 		}
+		const secret = signing.secret;
 
 		const rawBody = await rawBodyOf(request);
 		const signature = request.headers['x-signature'];
@@ -321,9 +421,21 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const json = simplify
+		let json = simplify
 			? simplifyLead(payload, { id: eventId, type: eventType, timestamp: event.timestamp, entity: event.entity })
 			: event;
+		if (options.resolveAgent === true) {
+			// The users lookup runs before n8n answers the delivery, and Property Finder gives up
+			// after 5 s. It is bounded to WEBHOOK_AGENT_BUDGET_MS in total (token included, no
+			// repeat); when that runs out the lead goes on with null agent fields and an
+			// `agentNotice`. Answering the request early from here instead
+			// (getResponseObject() + noWebhookResponse) would acknowledge the delivery before n8n
+			// saves the static data that records it, so a crash in between would lose the record
+			// of a delivery Property Finder no longer repeats; the bound keeps n8n's order.
+			const profileId = profileIdOf(payload);
+			const agents = await resolveAgents.call(this, [profileId], { budgetMs: WEBHOOK_AGENT_BUDGET_MS });
+			json = withAgent(json, agents, simplify, profileId);
+		}
 		return { workflowData: [[{ json }]] };
 	}
 }

@@ -2,15 +2,58 @@ import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 
 /**
  * Pure pieces of webhook delivery handling: the signature check Property Finder's deliveries
- * carry, the per-subscription secret, and a bounded memory of delivered event ids (deliveries
+ * carry, the per-activation secret derived from the credential, and a bounded memory of delivered event ids (deliveries
  * are at-least-once, retried, concurrent and unordered).
  */
 
-/** Property Finder accepts secrets of at most 32 characters; 16 random bytes as hex are 32. */
+/** Property Finder accepts secrets of at most 32 characters; 32 hex digits are 128 bits. */
 export const SECRET_LENGTH = 32;
 
-export function newWebhookSecret(): string {
-	return randomBytes(SECRET_LENGTH / 2).toString('hex');
+/** The credential fields a signing secret is derived from. */
+export interface SigningCredential {
+	apiKey?: unknown;
+	apiSecret?: unknown;
+}
+
+/** Random, not secret on its own: what the trigger keeps in static data instead of a secret. */
+export function newWebhookNonce(): string {
+	return randomBytes(16).toString('hex');
+}
+
+function credentialKey(credential: SigningCredential): { key: string; secret: string } | undefined {
+	const key = typeof credential.apiKey === 'string' ? credential.apiKey : '';
+	const secret = typeof credential.apiSecret === 'string' ? credential.apiSecret : '';
+	return secret === '' ? undefined : { key, secret };
+}
+
+/**
+ * The signing secret of one activation, derived and never stored: HMAC-SHA256 keyed with the
+ * credential's API secret over the nonce, the callback URL and the API key, as 32 lower-case
+ * hex digits (Property Finder's limit). Whoever reads the static data (the nonce and URL)
+ * cannot compute it without the credential. Undefined when the credential has no API secret.
+ */
+export function deriveWebhookSecret(
+	credential: SigningCredential,
+	nonce: string,
+	callbackUrl: string,
+): string | undefined {
+	const parts = credentialKey(credential);
+	if (!parts || nonce === '') return undefined;
+	return createHmac('sha256', parts.secret)
+		.update(`pf-webhook:${nonce}\n${callbackUrl}\n${parts.key}`)
+		.digest('hex')
+		.slice(0, SECRET_LENGTH);
+}
+
+/**
+ * Which credential a secret was derived with, in 12 hex digits (48 bits of an HMAC keyed with
+ * the API secret): enough to notice a changed key or secret, far too short to stand in for
+ * either, and no use for computing the signing secret.
+ */
+export function credentialFingerprint(credential: SigningCredential): string | undefined {
+	const parts = credentialKey(credential);
+	if (!parts) return undefined;
+	return createHmac('sha256', parts.secret).update(`pf-webhook-credential:${parts.key}`).digest('hex').slice(0, 12);
 }
 
 /** Lower-case hex HMAC-SHA256 of the raw body: what the `X-Signature` header must hold. */

@@ -43,7 +43,7 @@ export async function deleteSubscription(this: RequestContext, subscriptionId: s
 /**
  * Subscribe `url` to one event with `secret` and return the subscription id. Property Finder
  * answers 409 when the event is already sent to that URL (a subscription left behind by an
- * earlier activation whose secret we no longer have): that one is removed and the
+ * earlier activation whose secret we can no longer derive): that one is removed and the
  * subscription made again, so there is never a second one.
  */
 export async function createSubscription(
@@ -60,6 +60,8 @@ export async function createSubscription(
 			body: { eventId: eventType, callbackUrl: url, secret },
 			idempotent: false,
 			acceptStatus: [409],
+			// An answer or error that echoes the request must not carry the signing secret.
+			secrets: [secret],
 		});
 		if (response.statusCode !== 409) {
 			const id = response.body?.eventId;

@@ -40,6 +40,12 @@ export interface ItemOperation<P = unknown> extends OperationBase<P> {
 	 * together adapts to the API's answers (adaptive.ts).
 	 */
 	concurrency?(this: IExecuteFunctions): number;
+	/**
+	 * Called once after every item was sent, with the items that succeeded, to complete their
+	 * output objects in place with what is cheaper fetched for the whole run at once (e.g. the
+	 * agents of all leads in one request). Must not throw for a failed lookup.
+	 */
+	finish?(this: IExecuteFunctions, done: Array<BatchEntry<P> & { json: IDataObject[] }>): Promise<void>;
 }
 
 export interface BatchEntry<P> {
@@ -362,6 +368,15 @@ async function runItemOperation<P>(
 			throw withProgress((first[1] as { error: Error }).error, runProgress(itemCount, outcomes), [first[0]]);
 		}
 	}
+
+	if (operation.finish && !failed) {
+		const done = toSend.flatMap((entry) => {
+			const outcome = outcomes.get(entry.itemIndex);
+			return outcome && 'json' in outcome ? [{ ...entry, json: outcome.json }] : [];
+		});
+		if (done.length > 0) await operation.finish.call(ctx, done);
+	}
+
 	fillInRunDuplicates(outcomes, duplicateOf);
 	return assembleOutputs(ctx, itemCount, outcomes, operation.routesDuplicates === true);
 }

@@ -71,6 +71,11 @@ export interface RequestSpec {
 	 * waits for a slot, and a 429 pauses everyone sharing the pacer.
 	 */
 	pace?: Pacer;
+	/**
+	 * Values the request carries that are secret but not part of the credential (e.g. a webhook
+	 * signing secret in the body): redacted from answers and errors like the credential's own.
+	 */
+	secrets?: string[];
 }
 
 export interface Pacer {
@@ -206,14 +211,18 @@ export { redact } from './redact';
  * The credential's secrets as one pattern (every spelling, see redact.ts). Read after the
  * request, so a bearer token n8n fetched for it (preAuthentication) is included.
  */
-async function credentialSecrets(ctx: RequestContext, credentialType: string): Promise<RegExp | undefined> {
+async function credentialSecrets(
+	ctx: RequestContext,
+	credentialType: string,
+	extra: string[] = [],
+): Promise<RegExp | undefined> {
+	let values: string[] = [];
 	try {
-		return secretPattern(
-			credentialSecretValues((await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject),
-		);
+		values = credentialSecretValues((await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject);
 	} catch {
-		return undefined;
+		// no credential to read: only the request's own secrets
 	}
+	return secretPattern([...values, ...extra]);
 }
 
 interface Classified {
@@ -326,8 +335,9 @@ async function raise(
 	classified: Classified,
 	attempts: number,
 	itemIndex: number | undefined,
+	extraSecrets?: string[],
 ): Promise<never> {
-	const secrets = await credentialSecrets(ctx, service.credentialType);
+	const secrets = await credentialSecrets(ctx, service.credentialType, extraSecrets);
 	const apiMessage = service.errorMessage(failure.body);
 	const message = redact(
 		messageFor(service, classified.kind, failure, apiMessage, classified.outcomeUnknown),
@@ -396,7 +406,7 @@ export async function apiRequest<T = unknown>(
 	// Every answer leaves with the credential's secrets redacted: an API that echoes the key
 	// (in a 2xx, or in a 4xx accepted as an answer) must not put it into the output.
 	const answer = async (statusCode: number, headers: Record<string, string>, body: unknown): Promise<ApiResponse<T>> => {
-		const secrets = await credentialSecrets(this, service.credentialType);
+		const secrets = await credentialSecrets(this, service.credentialType, spec.secrets);
 		return {
 			statusCode,
 			headers: redactDeep(headers, secrets),
@@ -452,6 +462,7 @@ export async function apiRequest<T = unknown>(
 				{ kind: html ? 'html' : 'malformed', retryable: false, outcomeUnknown: !spec.idempotent },
 				attempt + 1,
 				itemIndex,
+				spec.secrets,
 			);
 		}
 
@@ -465,7 +476,7 @@ export async function apiRequest<T = unknown>(
 		}
 		const classified = classify(failure, spec.idempotent);
 		if (!classified.retryable || attempt >= policy.maxRetries) {
-			return await raise(this, service, failure, classified, attempt + 1, itemIndex);
+			return await raise(this, service, failure, classified, attempt + 1, itemIndex, spec.secrets);
 		}
 		// A repeat after a failure the server may have acted on: its answer may describe what
 		// the earlier attempt did.

@@ -177,6 +177,9 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 		const wrong = (field: string) => `wrong-${field}-${env.sims.keys.infinityKey.slice(-8)}`;
 		switch (type) {
 			case 'propertyFinderApi':
+				// Property Finder secrets are 32 characters (its API description): a wrong one of the
+				// right shape is refused with 401, not with a 400 about its length.
+				return { ...data, apiSecret: wrong('pf').padEnd(32, '0').slice(0, 32) };
 			case 'propertyFinderExpertApi':
 				return { ...data, apiSecret: wrong(`${type}-secret`) };
 			default:
@@ -244,7 +247,7 @@ describe('credential tests (the editor\'s "Test" button and the public API)', ()
 /** Token requests made by the credential tests; the workflows below should need about one more. */
 const tokenCallsBefore = { enterprise: 0, expert: 0 };
 
-describe('example: Property Finder Polling Trigger → listing agent → AlterEstate', () => {
+describe('example: Property Finder Polling Trigger (Resolve Agent) → AlterEstate', () => {
 	beforeAll(() => {
 		tokenCallsBefore.enterprise = env.sims.propertyFinder.tokenCalls;
 		tokenCallsBefore.expert = env.sims.pfExpert.tokenCalls;
@@ -273,7 +276,7 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		expect(await n8n.listExecutions(workflow.id)).toEqual([]);
 	});
 
-	test("new leads are emitted once, each assigned to its listing's agent in AlterEstate", async () => {
+	test("50 new leads of 3 agents are emitted once, each assigned to its agent in AlterEstate, from one users request", async () => {
 		const { n8n, sims } = env;
 		const known = await executionIds(n8n, workflow.id);
 		// New means younger than the newest lead of the baseline; the poller reads up to 30 s
@@ -282,9 +285,11 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		const wait = newest + 1000 + 31_000 - sims.propertyFinder.now;
 		if (wait > 0) await sleep(wait);
 		const at = Math.max(newest + 1000, sims.propertyFinder.now - 60_000);
-		fresh = [0, 1].map((i) =>
+		fresh = Array.from({ length: 50 }, (_, i) =>
 			sims.propertyFinder.addLead({ createdAt: new Date(at + i).toISOString() }),
 		);
+		expect(new Set(fresh.map((lead) => lead.publicProfile.id)).size).toBe(3);
+		sims.propertyFinder.resetLog();
 		await pollNow();
 
 		const executions = await waitForNewExecutions(n8n, workflow.id, known);
@@ -294,16 +299,22 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		expect(execution.mode).toBe('trigger');
 		emitted.push(...output(execution, 'Property Finder Polling Trigger').map((l) => String(l.id)));
 		expect(emitted).toEqual(fresh.map((l) => l.id));
-		expect(output(execution, 'Create Lead in AlterEstate').map((r) => r.outcome)).toEqual([
-			'created',
-			'created',
-		]);
+		expect(output(execution, 'Create Lead in AlterEstate').map((r) => r.outcome)).toEqual(
+			fresh.map(() => 'created'),
+		);
 
+		// Resolve Agent: one users request for the poll, whatever the number of leads.
+		expect(sims.propertyFinder.calls('GET', '/v1/users')).toHaveLength(1);
+		const triggered = output(execution, 'Property Finder Polling Trigger');
 		for (const lead of fresh) {
-			const listing = sims.propertyFinder.listings.find((l) => l.id === lead.listing!.id)!;
 			const agent = sims.propertyFinder.users.find(
-				(u) => u.publicProfile?.id === listing.assignedTo.id,
+				(u) => u.publicProfile?.id === lead.publicProfile.id,
 			)!;
+			expect(triggered.find((t) => t.id === lead.id)).toMatchObject({
+				agentUserId: agent.id,
+				agentEmail: agent.email,
+				agentName: `${agent.firstName} ${agent.lastName ?? ''}`.trim(),
+			});
 			const contact = sims.alterEstate.contacts.find(
 				(c) =>
 					c.full_name === lead.sender.name &&
@@ -338,6 +349,92 @@ describe('example: Property Finder Polling Trigger → listing agent → AlterEs
 		expect(again).toEqual([]);
 		expect(sims.alterEstate.contacts).toHaveLength(contacts);
 		await n8n.deactivateWorkflow(workflow.id);
+	});
+});
+
+describe('example: Property Finder Trigger (Resolve Agent) → listing owner or round robin in AlterEstate', () => {
+	let workflow: Workflow;
+	let url: string;
+
+	test("a lead on a listing with an owner goes to that agent, another to the round robin, each with its Property Finder agent", async () => {
+		const { n8n, sims } = env;
+		let json: WorkflowJson;
+		({ workflow, json } = await env.importExample('webhookRouteByListing'));
+		await n8n.activateWorkflow(workflow.id);
+		url = n8n.webhookUrl(triggerWebhookPath(json));
+		// Activation may answer before the subscriptions exist.
+		expect(await until(() => sims.pfWebhooks.subscriptions.filter((s) => s.url === url).length === 2)).toBe(true);
+		for (const s of sims.pfWebhooks.subscriptions.filter((sub) => sub.url === url)) extraSecrets.add(s.secret!);
+
+		const byReference = (reference: string) => {
+			const listing = sims.propertyFinder.listings.find((l) => l.reference === reference)!;
+			return sims.propertyFinder.addLead({
+				listing: { id: listing.id, reference },
+				publicProfile: { id: listing.assignedTo.id },
+			});
+		};
+		const owned = byReference('APT-100');
+		const unowned = byReference('APT-102');
+		for (const lead of [owned, unowned]) {
+			const known = await executionIds(n8n, workflow.id);
+			sims.propertyFinder.resetLog();
+			const [answer] = await deliverTo(url, leadEvent('lead.created', lead));
+			expect(answer.status).toBe(200);
+			const [execution] = await waitForNewExecutions(n8n, workflow.id, known);
+			expectSuccess(execution);
+			const agent = sims.propertyFinder.users.find((u) => u.publicProfile?.id === lead.publicProfile.id)!;
+			expect(output(execution, 'Property Finder Trigger')).toEqual([
+				expect.objectContaining({ id: lead.id, agentUserId: agent.id, agentEmail: agent.email }),
+			]);
+			expect(sims.propertyFinder.calls('GET', '/v1/users')).toHaveLength(1);
+			const contact = sims.alterEstate.contacts.find((c) => String(c.body.notes ?? '').includes(lead.id))!;
+			expect(contact).toBeDefined();
+			expect(String(contact.body.notes)).toContain(agent.email);
+			if (lead === owned) {
+				expect(ran(execution, 'Create via Round Robin')).toBe(false);
+				expect(contact.body).toMatchObject({ related: 'maria@agency.example' });
+				expect(contact.assigned_to).toBe('maria@agency.example');
+			} else {
+				expect(ran(execution, 'Create for Listing Owner')).toBe(false);
+				expect(contact.body).toMatchObject({ round_robin: 'rr_main' });
+				expect(contact.body.related).toBeUndefined();
+			}
+		}
+	});
+
+	test('while the users endpoint hangs, the delivery is still acknowledged and the lead routed, with null agent fields and a notice', async () => {
+		const { n8n, sims } = env;
+		const known = await executionIds(n8n, workflow.id);
+		const listing = sims.propertyFinder.listings.find((l) => l.reference === 'APT-101')!;
+		const lead = sims.propertyFinder.addLead({
+			listing: { id: listing.id, reference: listing.reference },
+			publicProfile: { id: listing.assignedTo.id },
+		});
+		sims.propertyFinder.resetLog();
+		sims.propertyFinder.fault({ kind: 'hang' }, { times: 5, match: (req) => req.path === '/v1/users' });
+		try {
+			const [answer] = await deliverTo(url, leadEvent('lead.created', lead));
+			expect(answer.status).toBe(200);
+			// Acknowledged while the users request had not been answered.
+			expect(sims.propertyFinder.calls('GET', '/v1/users').map((call) => call.status)).toEqual(['hang']);
+			const [execution] = await waitForNewExecutions(n8n, workflow.id, known);
+			expectSuccess(execution);
+			expect(output(execution, 'Property Finder Trigger')).toEqual([
+				expect.objectContaining({
+					id: lead.id,
+					agentUserId: null,
+					agentName: null,
+					agentEmail: null,
+					agentPhone: null,
+					agentNotice: expect.stringMatching(/did not answer within/),
+				}),
+			]);
+			const contact = sims.alterEstate.contacts.find((c) => String(c.body.notes ?? '').includes(lead.id))!;
+			expect(contact.body).toMatchObject({ related: 'omar@agency.example' });
+		} finally {
+			sims.propertyFinder.clearFaults();
+			await n8n.deactivateWorkflow(workflow.id);
+		}
 	});
 });
 

@@ -81,5 +81,7 @@ it(
 		}
 		expect(sim.requests.filter((request) => request.fault !== undefined).length).toBeGreaterThan(COUNT * 0.2);
 	},
-	300_000,
+	// A fifth of all answers say "too many requests": the adaptive window rightly stays small,
+	// so this suite runs minutes, not seconds, and asserts what happened, not how fast.
+	900_000,
 );

@@ -93,5 +93,7 @@ it(
 		const faults = sim.requests.filter((request) => request.fault !== undefined).length;
 		expect(faults).toBeGreaterThan(COUNT * 0.2);
 	},
-	240_000,
+	// A fifth of all answers say "too many requests": the adaptive window rightly stays small,
+	// so this suite runs minutes, not seconds, and asserts what happened, not how fast.
+	900_000,
 );

@@ -103,7 +103,10 @@ async function activated(parameters: IDataObject = {}) {
 		webhookBaseUrl: PUBLIC_BASE,
 	});
 	await h.activate();
-	const secret = String(h.nodeStaticData().secret);
+	// The secret Property Finder signs with: the one the subscriptions were made with.
+	const secrets = new Set(hooks.subscriptions.filter((s) => s.url === h.webhookUrl()).map((s) => s.secret));
+	expect(secrets.size).toBe(1);
+	const secret = String([...secrets][0]);
 	expect(secret).toMatch(/^[0-9a-f]{32}$/);
 	const server = await h.serve();
 	// Load-to-save time of n8n's per-request static data: simultaneous deliveries overlap.

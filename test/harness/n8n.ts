@@ -5,6 +5,8 @@
  * handled by n8n. Only the instance-level services (the credential store and the
  * processed-items database) are replaced by small in-memory versions here.
  */
+import * as path from 'node:path';
+
 import type {
 	DeduplicationItemTypes,
 	DeduplicationScope,
@@ -76,6 +78,17 @@ export function captureLogs(): string[] {
 	// when it is first built: build it now, then route both through the capture.
 	const root = Container.get(Logger) as unknown as Record<string, unknown>;
 	Object.assign(root, capture, { scoped: () => root });
+	// n8n-core ships its own copies of @n8n/di and @n8n/backend-common: a node's `this.logger`
+	// (NodeExecutionContext: Container.get(Logger)) is the root logger of those copies.
+	const corePaths = { paths: [path.dirname(require.resolve('n8n-core'))] };
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const coreContainer = (require(require.resolve('@n8n/di', corePaths)) as { Container: typeof Container }).Container;
+	const coreLogger = (require(require.resolve('@n8n/backend-common', corePaths)) as { Logger: typeof Logger }).Logger;
+	/* eslint-enable @typescript-eslint/no-require-imports */
+	if (coreContainer !== Container || coreLogger !== Logger) {
+		const coreRoot = coreContainer.get(coreLogger) as unknown as Record<string, unknown>;
+		Object.assign(coreRoot, capture, { scoped: () => coreRoot });
+	}
 	LoggerProxy.init(capture);
 	capturedLogs.length = 0;
 	return capturedLogs;

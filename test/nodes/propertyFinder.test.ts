@@ -324,12 +324,13 @@ describe('lead getAll', () => {
 		const users = sim.calls('GET', '/v1/users');
 		expect(users).toHaveLength(1);
 		expect(String(users[0].query.publicProfileId).split(',').sort()).toEqual([...profiles].sort());
-		const byProfile = new Map(sim.users.filter((u) => u.publicProfile).map((u) => [u.publicProfile!.id, u.publicProfile!]));
+		const byProfile = new Map(sim.users.filter((u) => u.publicProfile).map((u) => [u.publicProfile!.id, u]));
 		for (const item of items) {
-			const profile = byProfile.get(item.agentPublicProfileId as number);
-			expect(item.agentName).toBe(profile?.name ?? null);
-			expect(item.agentEmail).toBe(profile?.email ?? null);
-			expect(item.agentPhone).toBe(profile?.phone ?? null);
+			const user = byProfile.get(item.agentPublicProfileId as number);
+			expect(item.agentUserId).toBe(user?.id ?? null);
+			expect(item.agentName).toBe(user ? `${user.firstName} ${user.lastName ?? ''}`.trim() : null);
+			expect(item.agentEmail).toBe(user?.email ?? null);
+			expect(item.agentPhone).toBe(user ? (user.mobile ?? user.publicProfile!.phone) : null);
 		}
 		expectPaired(result.outputs[0]);
 

@@ -38,7 +38,7 @@ const LEAD_EVENTS = ['lead.created', 'lead.assigned', 'lead.updated'] as const;
 const RUNS = 500;
 
 let sim: PropertyFinderSimulator;
-/** Static data of an activated trigger (its signing secret), reused by every sequence. */
+/** Static data of an activated trigger (its nonce), reused by every sequence. */
 let activatedStaticData: IDataObject;
 let secret: string;
 let sequence = 0;
@@ -48,12 +48,14 @@ let clock = Date.parse('2026-01-01T00:00:00Z');
 beforeAll(async () => {
 	jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1));
 	sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
-	new PropertyFinderWebhooks(sim);
+	const hooks = new PropertyFinderWebhooks(sim);
 	await sim.start();
 	const h = harness('model-activation', { events: [...LEAD_EVENTS], options: {} });
 	await h.activate();
 	activatedStaticData = h.saved();
-	secret = String(h.nodeStaticData().secret);
+	// The secret the subscriptions were made with (the trigger derives it; static data holds none).
+	secret = String(hooks.subscriptions[0].secret);
+	expect(hooks.subscriptions.every((subscription) => subscription.secret === secret)).toBe(true);
 	expect(secret).toMatch(/^[0-9a-f]{32}$/);
 });
 

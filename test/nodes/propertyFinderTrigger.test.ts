@@ -6,6 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PERSIST_EVERY_MS } from '../../nodes/PropertyFinderTrigger/delivery';
+import { secretPattern } from '../../nodes/shared/redact';
+import { captureLogs } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
 import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
@@ -34,6 +36,22 @@ function harness(parameters: IDataObject = {}, extra: HarnessOptions = {}) {
 function ourSubscriptions(h: TriggerHarness) {
 	return hooks.subscriptions.filter((subscription) => subscription.url === h.webhookUrl());
 }
+
+/** The secret Property Finder signs this trigger's deliveries with (as its subscriptions hold it). */
+function subscribedSecret(h: TriggerHarness): string {
+	const secrets = [...new Set(ourSubscriptions(h).map((subscription) => subscription.secret))];
+	expect(secrets).toHaveLength(1);
+	expect(secrets[0]).toMatch(/^[0-9a-f]{32}$/);
+	return secrets[0]!;
+}
+
+/** Where `secret` appears in `value` in any spelling (case, URL, JSON, base64…): none is expected. */
+function spellingsIn(value: unknown, secret: string): string[] {
+	const pattern = secretPattern([secret])!;
+	return JSON.stringify(value).match(pattern) ?? [];
+}
+
+const logs = captureLogs();
 
 async function failure(promise: Promise<unknown>): Promise<Error & IDataObject> {
 	return (await promise.then(
@@ -67,8 +85,10 @@ describe('subscription lifecycle', () => {
 			['lead.created', url],
 			['lead.assigned', url],
 		]);
-		expect(data.secret).toMatch(/^[0-9a-f]{32}$/);
-		expect(hooks.subscriptions.every((s) => s.secret === data.secret)).toBe(true);
+		// One secret for both subscriptions, and it is not kept: only a nonce and a fingerprint.
+		const secret = subscribedSecret(h);
+		expect(Object.keys(data).sort()).toEqual(['callbackUrl', 'credentialCheck', 'nonce', 'subscriptions']);
+		expect(spellingsIn(h.saved(), secret)).toEqual([]);
 		expect(data.subscriptions).toEqual({
 			'lead.created': hooks.subscriptions[0].id,
 			'lead.assigned': hooks.subscriptions[1].id,
@@ -91,13 +111,13 @@ describe('subscription lifecycle', () => {
 	it('re-activation after the secret was lost replaces the subscriptions instead of adding a second set', async () => {
 		const h = harness();
 		await h.activate();
-		const firstSecret = h.nodeStaticData().secret;
+		const firstSecret = subscribedSecret(h);
 		h.restart({});
 		expect(await h.checkExists()).toBe(false);
 		expect(ourSubscriptions(h)).toHaveLength(0);
 		await h.create();
 		expect(ourSubscriptions(h)).toHaveLength(2);
-		expect(h.nodeStaticData().secret).not.toBe(firstSecret);
+		expect(subscribedSecret(h)).not.toBe(firstSecret);
 
 		// Activating again with the state in place changes nothing.
 		sim.resetLog();
@@ -113,7 +133,8 @@ describe('subscription lifecycle', () => {
 		expect(sim.calls('POST', '/v1/webhooks').map((r) => r.status)).toEqual([409, 201]);
 		expect(sim.calls('DELETE', '/v1/webhooks/lead.assigned_leftover')).toHaveLength(1);
 		expect(ourSubscriptions(h)).toHaveLength(1);
-		expect(ourSubscriptions(h)[0].secret).toBe(h.nodeStaticData().secret);
+		expect(subscribedSecret(h)).not.toBe('old');
+		expect(h.nodeStaticData().nonce).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it('changing the events re-subscribes on the next activation', async () => {
@@ -153,7 +174,7 @@ describe('subscription lifecycle', () => {
 		// The create was not repeated after the 500 (it might have been carried out).
 		expect(sim.calls('POST', '/v1/webhooks')).toHaveLength(2);
 		expect(hooks.subscriptions).toHaveLength(0);
-		expect(h.nodeStaticData().secret).toBeUndefined();
+		expect(h.nodeStaticData()).toEqual({});
 	});
 
 	it('a key without webhooks:full_access fails activation with the scope named, and no secret shown', async () => {
@@ -196,7 +217,7 @@ describe('deliveries', () => {
 	async function setUp(parameters: IDataObject = {}) {
 		h = harness(parameters);
 		await h.activate();
-		secret = String(h.nodeStaticData().secret);
+		secret = subscribedSecret(h);
 		server = await h.serve();
 	}
 
@@ -431,5 +452,194 @@ describe('deliveries', () => {
 		await deliver(server.url, leadEvent('lead.created', sim.addLead()), { signature: 'ab'.repeat(32) });
 		const text = JSON.stringify(server.runs) + JSON.stringify(server.answers);
 		for (const value of [API_KEY, API_SECRET, secret]) expect(text).not.toContain(value);
+	});
+});
+
+describe('the signing secret is derived, never stored', () => {
+	let server: WebhookServer | undefined;
+
+	afterEach(async () => {
+		await server?.stop();
+		server = undefined;
+	});
+
+	it('static data holds no spelling of the secret after activation and after deliveries; logs neither', async () => {
+		const h = harness({ events: ['lead.created', 'lead.assigned', 'lead.updated'] });
+		captureLogs();
+		await h.activate();
+		// The secret exactly as it was sent in the subscription requests.
+		const sent = sim.calls('POST', '/v1/webhooks').map((r) => (r.body as IDataObject).secret);
+		expect(sent).toHaveLength(3);
+		expect(new Set(sent).size).toBe(1);
+		const secret = String(sent[0]);
+		expect(secret).toHaveLength(32);
+		expect(spellingsIn(h.saved(), secret)).toEqual([]);
+
+		server = await h.serve();
+		const lead = sim.addLead();
+		await deliver(server.url, hooks.leadEvents(lead, ['lead.created', 'lead.updated']), { secret });
+		await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret: 'f'.repeat(32) });
+		expect(server.items).toHaveLength(2);
+		expect(spellingsIn(h.saved(), secret)).toEqual([]);
+		expect(spellingsIn(logs, secret)).toEqual([]);
+		expect(spellingsIn(server.runs, secret)).toEqual([]);
+	});
+
+	it('the secret depends on the credential: the same static data with another API secret signs nothing valid', async () => {
+		const h = harness();
+		await h.activate();
+		const secret = subscribedSecret(h);
+		const other = pfKeyPair('pf-trigger-other');
+		const copy = harness({}, {
+			workflowId: h.workflow.id,
+			staticData: h.saved(),
+			credentials: { propertyFinderApi: { apiKey: API_KEY, apiSecret: other.apiSecret, baseUrl: sim.url } },
+		});
+		server = await copy.serve();
+		const [answer] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+		expect(answer.status).toBe(401);
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('two activations of one workflow, or two workflows, never share a secret', async () => {
+		const first = harness();
+		await first.activate();
+		const a = subscribedSecret(first);
+		await first.delete();
+		await first.activate();
+		const b = subscribedSecret(first);
+		const second = harness({}, { webhookId: 'a5b0c7e2-0000-4000-8000-000000000002' });
+		await second.activate();
+		const c = subscribedSecret(second);
+		expect(new Set([a, b, c]).size).toBe(3);
+	});
+});
+
+describe('credential changed after activation', () => {
+	let server: WebhookServer | undefined;
+
+	afterEach(async () => {
+		await server?.stop();
+		server = undefined;
+	});
+
+	it('deliveries are refused with a warning to re-activate; the next activation subscribes again', async () => {
+		const h = harness();
+		await h.activate();
+		const oldSecret = subscribedSecret(h);
+		const oldIds = ourSubscriptions(h).map((s) => s.id);
+		server = await h.serve();
+
+		// The integration's secret is regenerated in PF Expert and entered in the credential.
+		const rotated = pfKeyPair('pf-trigger-rotated').apiSecret;
+		sim.rotateSecret(rotated);
+		h.credentialsHelper.store.propertyFinderApi = { apiKey: API_KEY, apiSecret: rotated, baseUrl: sim.url };
+
+		captureLogs();
+		const [answer] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret: oldSecret });
+		expect(answer.status).toBe(401);
+		expect(server.runs).toHaveLength(0);
+		const warning = logs.find((line) => line.startsWith('warn') && /credential/.test(line));
+		expect(warning).toMatch(/changed after the workflow was activated/);
+		expect(warning).toMatch(/[Dd]eactivate and activate the workflow/);
+		for (const value of [oldSecret, rotated, API_SECRET]) expect(spellingsIn(logs, value)).toEqual([]);
+
+		// Re-activation (n8n calls checkExists first): the old subscriptions are replaced.
+		sim.resetLog();
+		expect(await h.checkExists()).toBe(false);
+		expect(sim.calls('DELETE', /^\/v1\/webhooks\//).map((r) => decodeURIComponent(r.path.split('/').pop()!)).sort()).toEqual(
+			[...oldIds].sort(),
+		);
+		await h.create();
+		const newSecret = subscribedSecret(h);
+		expect(newSecret).not.toBe(oldSecret);
+		expect(ourSubscriptions(h)).toHaveLength(2);
+		expect(await h.checkExists()).toBe(true);
+
+		const event = leadEvent('lead.created', sim.addLead());
+		const [refused] = await deliver(server.url, event, { secret: oldSecret });
+		expect(refused.status).toBe(401);
+		const [accepted] = await deliver(server.url, event, { secret: newSecret });
+		expect(accepted.status).toBe(200);
+		expect(server.items.map((item) => item.json.eventId)).toEqual([event.id]);
+	});
+});
+
+describe('a state saved by an earlier version (the signing secret itself in static data)', () => {
+	const LEGACY_SECRET = '0123456789abcdef0123456789abcdef';
+	let server: WebhookServer | undefined;
+
+	afterEach(async () => {
+		await server?.stop();
+		server = undefined;
+	});
+
+	/** An active workflow as an earlier version left it: its subscriptions and its secret. */
+	function upgradedInPlace() {
+		const probe = harness();
+		const url = probe.webhookUrl();
+		const subscriptions: Record<string, string> = {};
+		for (const eventType of ['lead.created', 'lead.assigned']) {
+			const id = `${eventType}_legacy-${eventType.length}`;
+			hooks.subscriptions.push({ id, eventType, url, secret: LEGACY_SECRET, createdAt: '2026-01-01T00:00:00Z' });
+			subscriptions[eventType] = id;
+		}
+		return harness({}, {
+			workflowId: probe.workflow.id,
+			staticData: { 'node:Trigger': { callbackUrl: url, secret: LEGACY_SECRET, subscriptions } },
+		});
+	}
+
+	it('keeps its subscriptions and verifies with the old secret until activated again, copying it nowhere', async () => {
+		const h = upgradedInPlace();
+		captureLogs();
+		// n8n starting with the upgraded package checks the active workflow's webhooks.
+		expect(await h.checkExists()).toBe(true);
+		expect(sim.calls('POST', '/v1/webhooks')).toHaveLength(0);
+		expect(logs.some((line) => line.startsWith('warn') && /earlier version/.test(line) && /deactivate and activate/.test(line))).toBe(true);
+
+		server = await h.serve();
+		const event = leadEvent('lead.created', sim.addLead());
+		const [accepted] = await deliver(server.url, event, { secret: LEGACY_SECRET });
+		expect(accepted.status).toBe(200);
+		const [forged] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret: 'f'.repeat(32) });
+		expect(forged.status).toBe(401);
+		expect(server.items.map((item) => item.json.eventId)).toEqual([event.id]);
+
+		// The old secret is where it was and nowhere else: not in another field, a log or an item.
+		const data = h.nodeStaticData();
+		expect(spellingsIn({ ...data, secret: undefined }, LEGACY_SECRET)).toEqual([]);
+		expect(spellingsIn(logs, LEGACY_SECRET)).toEqual([]);
+		expect(spellingsIn(server.runs, LEGACY_SECRET)).toEqual([]);
+		expect(data.nonce).toBeUndefined();
+	});
+
+	it('deactivating and activating moves it to a derived secret and forgets the old one', async () => {
+		const h = upgradedInPlace();
+		expect(await h.checkExists()).toBe(true);
+		expect(await h.delete()).toBe(true);
+		expect(hooks.subscriptions).toHaveLength(0);
+		expect(h.nodeStaticData()).toEqual({});
+		await h.activate();
+		const secret = subscribedSecret(h);
+		expect(secret).not.toBe(LEGACY_SECRET);
+		expect(spellingsIn(h.saved(), LEGACY_SECRET)).toEqual([]);
+		expect(spellingsIn(h.saved(), secret)).toEqual([]);
+
+		server = await h.serve();
+		const [old] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret: LEGACY_SECRET });
+		expect(old.status).toBe(401);
+		const [current] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+		expect(current.status).toBe(200);
+	});
+
+	it('an old state whose subscriptions no longer match is replaced, and its secret dropped', async () => {
+		const h = upgradedInPlace();
+		hooks.subscriptions.splice(0, 1);
+		expect(await h.checkExists()).toBe(false);
+		expect(h.nodeStaticData()).toEqual({});
+		await h.create();
+		expect(spellingsIn(h.saved(), LEGACY_SECRET)).toEqual([]);
+		expect(ourSubscriptions(h)).toHaveLength(2);
 	});
 });

@@ -144,6 +144,12 @@ export class PropertyFinderSimulator extends Simulator {
 	/** true: HTML 403 for requests without a User-Agent; 'always': HTML 403 for every request. */
 	firewall: boolean | 'always' = false;
 
+	/**
+	 * A fault, off by default: lead filters (by query name) the server accepts but does not
+	 * apply, as a server that silently ignores a filter would. Clients must not flood then.
+	 */
+	readonly ignoredLeadFilters = new Set<string>();
+
 	/** Called after each page of GET /v1/leads was computed (before it is sent), with its leads. */
 	onLeadsPage?: (page: number, leads: readonly PfLead[]) => void;
 
@@ -170,7 +176,7 @@ export class PropertyFinderSimulator extends Simulator {
 
 	constructor(
 		readonly apiKey = DEFAULT_KEYS.apiKey,
-		readonly apiSecret = DEFAULT_KEYS.apiSecret,
+		public apiSecret = DEFAULT_KEYS.apiSecret,
 	) {
 		super('Property Finder');
 		if (apiKey.length !== 40 || apiSecret.length !== 32) {
@@ -192,6 +198,15 @@ export class PropertyFinderSimulator extends Simulator {
 
 	set now(value: number) {
 		this.offset = value - Date.now();
+	}
+
+	/**
+	 * The integration's secret regenerated in PF Expert: tokens are issued for the new one only
+	 * (tokens already issued run out as usual).
+	 */
+	rotateSecret(apiSecret: string) {
+		if (apiSecret.length !== 32) throw new Error('Property Finder issues 32-character secrets: use pfKeyPair()');
+		this.apiSecret = apiSecret;
 	}
 
 	advance(ms: number) {
@@ -282,7 +297,8 @@ export class PropertyFinderSimulator extends Simulator {
 		const channel = partial.channel ?? CHANNELS[n % CHANNELS.length];
 		const first = FIRST[n % FIRST.length];
 		const last = LAST[(n * 3) % LAST.length];
-		const phone = `+9715${String(10_000_000 + n * 7919).slice(-8)}`;
+		// A valid UAE mobile (+971 50 …), distinct per lead: the CRM nodes refuse numbers that cannot exist.
+		const phone = `+97150${String(1_000_000 + n * 7919).slice(-7)}`;
 		const listing = this.listings[n % 3];
 		// The description's contact types are email and phone only (a WhatsApp lead's number is its phone).
 		const contacts: PfContact[] = [
@@ -534,11 +550,11 @@ export class PropertyFinderSimulator extends Simulator {
 		let leads = this.leads.slice();
 		for (const [name, values] of filters) {
 			const wanted = list(q, name);
-			if (!wanted) continue;
+			if (!wanted || this.ignoredLeadFilters.has(name)) continue;
 			leads = leads.filter((lead) => values(lead).some((value) => wanted.includes(value)));
 		}
 		const excluded = list(q, 'excludeTag');
-		if (excluded) leads = leads.filter((lead) => !lead.tags.some((tag) => excluded.includes(tag)));
+		if (excluded && !this.ignoredLeadFilters.has('excludeTag')) leads = leads.filter((lead) => !lead.tags.some((tag) => excluded.includes(tag)));
 		const search = scalar(q, 'search')?.toLowerCase();
 		if (search) {
 			leads = leads.filter((lead) =>

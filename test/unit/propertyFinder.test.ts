@@ -69,7 +69,8 @@ describe('leadQuery', () => {
 			senderPhone: ['+971501234567'],
 			senderEmail: ['x@y.com'],
 			search: 'foo',
-			listingCategory: 'commercial',
+			// An array in the API description too; one value goes out as listingCategory=commercial.
+			listingCategory: ['commercial'],
 			createdAtTo: '2025-04-30T05:54:18Z',
 		});
 	});

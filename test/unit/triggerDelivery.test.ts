@@ -6,7 +6,9 @@ import {
 	admitDelivery,
 	callbackUrlProblem,
 	checkSignature,
-	newWebhookSecret,
+	credentialFingerprint,
+	deriveWebhookSecret,
+	newWebhookNonce,
 	pruneRecent,
 	readRecent,
 	rememberDelivery,
@@ -40,12 +42,57 @@ describe('webhook signature', () => {
 		expect(checkSignature(body, signature, 'another-secret')).toBe('mismatch');
 		expect(checkSignature(body.replace('call_lead_1', 'call_lead_2'), signature, secret)).toBe('mismatch');
 	});
+});
 
-	it('makes fresh 32-character secrets', () => {
-		const first = newWebhookSecret();
-		const second = newWebhookSecret();
+describe('signing secret derived from the credential', () => {
+	const credential = { apiKey: 'abcde.0123456789abcdef0123456789abcdef01', apiSecret: 'fedcba9876543210fedcba9876543210' };
+	const url = 'https://n8n.example.com/webhook/a5b0c7e2/webhook';
+
+	it('makes fresh 32-hex-digit nonces', () => {
+		const first = newWebhookNonce();
 		expect(first).toMatch(/^[0-9a-f]{32}$/);
-		expect(second).not.toBe(first);
+		expect(newWebhookNonce()).not.toBe(first);
+	});
+
+	it('is HMAC-SHA256 keyed with the API secret over nonce, URL and API key, in 32 hex digits', () => {
+		const nonce = newWebhookNonce();
+		const secret = deriveWebhookSecret(credential, nonce, url);
+		const independent = createHmac('sha256', credential.apiSecret)
+			.update(['pf-webhook:' + nonce, url, credential.apiKey].join('\n'))
+			.digest('hex')
+			.slice(0, 32);
+		expect(secret).toBe(independent);
+		// Property Finder: a secret of at most 32 characters.
+		expect(secret).toMatch(/^[0-9a-f]{32}$/);
+		expect(deriveWebhookSecret({ ...credential }, nonce, url)).toBe(secret);
+	});
+
+	it('changes with each input, and needs an API secret', () => {
+		const nonce = newWebhookNonce();
+		const base = deriveWebhookSecret(credential, nonce, url);
+		const variants = [
+			deriveWebhookSecret(credential, newWebhookNonce(), url),
+			deriveWebhookSecret(credential, nonce, url + '2'),
+			deriveWebhookSecret({ ...credential, apiKey: credential.apiKey.replace('a', 'b') }, nonce, url),
+			deriveWebhookSecret({ ...credential, apiSecret: credential.apiSecret.replace('f', 'e') }, nonce, url),
+		];
+		expect(new Set([base, ...variants]).size).toBe(5);
+		expect(deriveWebhookSecret({ apiKey: credential.apiKey }, nonce, url)).toBeUndefined();
+		expect(deriveWebhookSecret({ ...credential, apiSecret: '' }, nonce, url)).toBeUndefined();
+		expect(deriveWebhookSecret(credential, '', url)).toBeUndefined();
+	});
+
+	it('fingerprints the credential in 12 hex digits that change with key or secret and reveal neither', () => {
+		const print = credentialFingerprint(credential)!;
+		expect(print).toMatch(/^[0-9a-f]{12}$/);
+		expect(credentialFingerprint({ ...credential })).toBe(print);
+		expect(credentialFingerprint({ ...credential, apiKey: 'other' })).not.toBe(print);
+		expect(credentialFingerprint({ ...credential, apiSecret: 'other-secret' })).not.toBe(print);
+		expect(credentialFingerprint({ apiKey: credential.apiKey })).toBeUndefined();
+		for (const value of [credential.apiKey, credential.apiSecret]) expect(value).not.toContain(print);
+		// Not a piece of any signing secret made with this credential.
+		const secret = deriveWebhookSecret(credential, newWebhookNonce(), url)!;
+		expect(secret).not.toContain(print);
 	});
 });
 

@@ -53,8 +53,8 @@ export function problemMessage(body: unknown): string | undefined {
 export function scopeFor(path: string): string {
 	if (path.startsWith('/v1/leads')) return 'leads:read';
 	if (path.startsWith('/v1/webhooks')) return 'webhooks:full_access';
-	if (path.startsWith('/v1/users')) return 'a users read scope';
-	if (path.startsWith('/v1/listings')) return 'a listings read scope';
+	if (path.startsWith('/v1/users')) return 'users:read';
+	if (path.startsWith('/v1/listings')) return 'listings:read';
 	return 'the scope this endpoint needs';
 }
 
@@ -252,12 +252,16 @@ const ARRAY_FILTERS = [
 	'developerId',
 	'tag',
 	'excludeTag',
+	'listingCategory',
+	'listingOffering',
 	'senderName',
 	'senderPhone',
 	'senderEmail',
 ] as const;
 
-const SCALAR_FILTERS = ['search', 'listingCategory', 'listingOffering', 'orderBy', 'orderDirection'] as const;
+// listingCategory and listingOffering are arrays in the API description too (a single value
+// from the node's dropdown goes out the same: listingCategory=residential).
+const SCALAR_FILTERS = ['search', 'orderBy', 'orderDirection'] as const;
 
 function phoneFilter(value: string): string {
 	try {

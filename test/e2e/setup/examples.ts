@@ -17,6 +17,7 @@ export const EXAMPLES = {
 	pollingToAlterEstate: 'pf-polling-to-alterestate.json',
 	spreadsheetToClosingDealz: 'spreadsheet-to-closingdealz.json',
 	webhookToExpertCrm: 'pf-webhook-to-expert-crm.json',
+	webhookRouteByListing: 'pf-webhook-route-by-listing.json',
 } as const;
 
 export type ExampleKey = keyof typeof EXAMPLES;

@@ -5,6 +5,7 @@ import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { requireText } from '../../../shared/validate';
+import { addAgentsToEntries, resolveAgentOption } from '../../shared/agents';
 import { simplifyLead, simplifyProperty } from '../../shared/lead';
 import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
@@ -20,7 +21,7 @@ const properties: INodeProperties[] = [
 		description: 'The Property Finder lead ID',
 	},
 	simplifyProperty,
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection([resolveAgentOption('per execution')], requestTimeoutOption),
 ];
 
 export const description = updateDisplayOptions(
@@ -31,6 +32,7 @@ export const description = updateDisplayOptions(
 interface LeadLookup {
 	leadId: string;
 	simplify: boolean;
+	resolveAgent: boolean;
 	timeout?: number;
 }
 
@@ -43,6 +45,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): LeadLookup {
 	return {
 		leadId,
 		simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+		resolveAgent: options.resolveAgent === true,
 		timeout: readTimeout(options),
 	};
 }
@@ -75,4 +78,4 @@ async function send(this: IExecuteFunctions, lookup: LeadLookup, itemIndex: numb
 	return lookup.simplify ? simplifyLead(lead) : lead;
 }
 
-export const operation: ItemOperation<LeadLookup> = { prepare, send };
+export const operation: ItemOperation<LeadLookup> = { prepare, send, finish: addAgentsToEntries };

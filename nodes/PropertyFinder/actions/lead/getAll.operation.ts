@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
-import { resolveAgents } from '../../shared/agents';
+import { addAgentsToEntries, resolveAgentOption } from '../../shared/agents';
 import {
 	LEAD_CHANNEL_OPTIONS,
 	LEAD_ENTITY_TYPE_OPTIONS,
@@ -200,19 +200,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	simplifyProperty,
-	optionsCollection(
-		[
-			{
-				displayName: 'Resolve Agent',
-				name: 'resolveAgent',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to add the agent's name, email and phone to each lead (one users request per agent per run)",
-			},
-		],
-		requestTimeoutOption,
-	),
+	optionsCollection([resolveAgentOption('per execution')], requestTimeoutOption),
 ];
 
 export const description = updateDisplayOptions(
@@ -286,37 +274,13 @@ async function send(this: IExecuteFunctions, search: LeadSearch, itemIndex: numb
 		itemIndex,
 		timeout: search.timeout,
 	});
-	const agents = search.resolveAgent
-		? await resolveAgents.call(
-				this,
-				leads
-					.map((lead) => (lead.publicProfile as IDataObject | undefined)?.id)
-					.filter((id) => id !== undefined && id !== null)
-					.map(String),
-				itemIndex,
-				search.timeout,
-			)
-		: undefined;
-
 	if (search.notice) this.addExecutionHints({ message: search.notice, location: 'outputPane' });
 
+	// The agents are added in `finish`, for every item of the execution at once.
 	return leads.map((lead) => {
-		const profileId = (lead.publicProfile as IDataObject | undefined)?.id;
-		const agent = agents && profileId !== undefined && profileId !== null ? (agents.get(String(profileId)) ?? null) : undefined;
-		let json: IDataObject;
-		if (search.simplify) {
-			json = simplifyLead(lead);
-			if (agents) {
-				json.agentName = agent?.name ?? null;
-				json.agentEmail = agent?.email ?? null;
-				json.agentPhone = agent?.phone ?? null;
-			}
-		} else {
-			json = agents ? { ...lead, agent: agent ? { ...agent } : null } : lead;
-		}
-		if (search.notice) json.notice = search.notice;
-		return json;
+		const json = search.simplify ? simplifyLead(lead) : lead;
+		return search.notice ? { ...json, notice: search.notice } : json;
 	});
 }
 
-export const operation: ItemOperation<LeadSearch> = { prepare, send };
+export const operation: ItemOperation<LeadSearch> = { prepare, send, finish: addAgentsToEntries };
