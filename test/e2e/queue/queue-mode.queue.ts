@@ -518,7 +518,7 @@ describe('ClosingDealz: 2 × 6,000 leads on 2 workers at once', () => {
 		code.parameters.jsCode = [
 			`const rows = [];`,
 			`for (let i = 1; i <= ${CLOSINGDEALZ_ROWS}; i++) {`,
-			`  rows.push({ json: { company: 'Queue ' + i, contactPerson: 'Lead ' + i, email: 'q' + $execution.id + '-' + i + '@mail.example', phone: '+9715' + String(10000000 + i).slice(-8), interest: 'JVC' } });`,
+			`  rows.push({ json: { company: 'Queue ' + i, contactPerson: 'Lead ' + i, email: 'q' + $execution.id + '-' + i + '@mail.example', phone: '+97150' + String(10000000 + i).slice(-7), interest: 'JVC' } });`,
 			`}`,
 			`return rows;`,
 		].join('\n');
