@@ -7,7 +7,8 @@
  *   node bench/out/bench/main.js --tarball <tgz> [--commit <text>] [--quick] [--out <dir>]
  *                                [--only <part of a scenario name>,…] [--pool-size <n>]
  *
- * --pool-size <n> starts n8n with N8N_EXPRESSION_ENGINE_POOL_SIZE=<n> (n8n's default: 1).
+ * --pool-size <n> starts n8n with N8N_EXPRESSION_ENGINE_POOL_SIZE=<n> (n8n's default: 1);
+ * --expression-engine <vm|legacy> with N8N_EXPRESSION_ENGINE (n8n 2.41's default: vm).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -1023,6 +1024,7 @@ async function main() {
 			],
 			sizes: SIZES,
 			poolSize: argValue('--pool-size'),
+			expressionEngine: argValue('--expression-engine'),
 		},
 		crm: [],
 		polling: [],
@@ -1057,6 +1059,7 @@ async function main() {
 		env: {
 			N8N_LOG_LEVEL: 'warn',
 			...(argValue('--pool-size') ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: argValue('--pool-size')! } : {}),
+			...(argValue('--expression-engine') ? { N8N_EXPRESSION_ENGINE: argValue('--expression-engine')! } : {}),
 		},
 	});
 	log(`n8n ready in ${n8n.readyMs} ms at ${n8n.baseUrl}`);

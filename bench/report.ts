@@ -88,7 +88,7 @@ export interface BenchResults {
 	startedAt: string;
 	machine: { os: string; cpu: string; cores: number; memoryGiB: number };
 	versions: { benchNode: string; n8n: string; n8nNode: string; package: string; commit: string };
-	settings: { latencyMs: number; limits: string[]; sizes: Record<string, number>; poolSize?: string };
+	settings: { latencyMs: number; limits: string[]; sizes: Record<string, number>; poolSize?: string; expressionEngine?: string };
 	crm: CrmRow[];
 	polling: PollRow[];
 	ack: AckRow[];
@@ -555,7 +555,7 @@ export function reportMarkdown(results: BenchResults, chartFile: string): string
 					`| ${row.variant.startsWith('Ours') ? `**${row.variant}**` : row.variant} | ${row.checks} | ${msText(row.singleP50)} | ${int(row.deliveries)} | ${msText(row.p50)} | ${msText(row.p90)} | ${msText(row.p99)} | ${msText(row.max)} | ${msText(row.mean)} | ${int(row.non2xx)} | ${int(row.executions)} | ${burstText(row)} |`,
 			),
 			'',
-			`Burst: ${results.ack.find((row) => row.burstDeliveries)?.burstDeliveries ?? 0} deliveries posted at once (50 leads × Lead Created, Lead Assigned × 2 copies, as Property Finder repeats), each counted when a 2xx arrives within Property Finder's 5 s (first try only, no resends), after the rounds above. n8n's expression-engine pool size: ${results.settings.poolSize ?? 'default (1)'}.`,
+			`Burst: ${results.ack.find((row) => row.burstDeliveries)?.burstDeliveries ?? 0} deliveries posted at once (50 leads × Lead Created, Lead Assigned × 2 copies, as Property Finder repeats), each counted when a 2xx arrives within Property Finder's 5 s (first try only, no resends), after the rounds above. n8n's expression engine: ${results.settings.expressionEngine ?? 'default (vm)'}, pool size ${results.settings.poolSize ?? 'default (1)'}.`,
 			'',
 			"Why the bare Webhook node answers sooner under load: n8n 2.41 evaluates expressions in an isolate (`N8N_EXPRESSION_ENGINE=vm`, a pool of one by default) and holds it for the whole webhook phase of a request. It lets the Webhook node skip the isolate when none of its parameters is an expression; every other webhook node — ours, and the Webhook node itself as soon as one option is an expression (third row) — waits for it, so simultaneous deliveries queue for it. Our trigger's own work per delivery (signature, duplicate check, simplifying) is a few microseconds (see the CPU table).",
 			'',
