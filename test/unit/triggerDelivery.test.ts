@@ -207,10 +207,9 @@ describe('admitting a delivery: memory first, static data saved at most once per
 	});
 
 	it('a save never drops what the loaded copy or an earlier save of this process held', () => {
-		let memory: DeliveryMemory | undefined;
 		const other: RecentEvents = [[['event:x1'], 0], [['event:x2'], 1]];
-		const first = admitDelivery(other, memory, ['event:a'], 2);
-		memory = first.memory;
+		const first = admitDelivery(other, undefined, ['event:a'], 2);
+		const memory = first.memory;
 		// A save from a copy loaded before ours landed (it lacks event:a): ours is put back.
 		const later = admitDelivery([[['event:x3'], 3]], memory, ['event:b'], 2 + PERSIST_EVERY_MS);
 		expect(keysOf(later.save!)).toEqual(new Set(['event:x3', 'event:a', 'event:b']));
