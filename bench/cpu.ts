@@ -56,7 +56,7 @@ function context(count: number, params: Params): IExecuteFunctions {
 function local(i: number) {
 	return {
 		name: `  Lead ${i} `,
-		phone: `05${i % 10} ${String(1_000_000 + i).slice(-7, -4)} ${String(i).padStart(4, '0').slice(-4)}`,
+		phone: `05${[0, 2, 4, 5, 6, 8][i % 6]} ${String(1_000_000 + i).slice(-7, -4)} ${String(i).padStart(4, '0').slice(-4)}`,
 		email: `Lead${i}@Example.com`,
 		budgetMin: i % 2 === 0 ? '1.5M' : 'AED 1,200,000',
 		budgetMax: i % 2 === 0 ? '2,000,000' : '2.5m',
