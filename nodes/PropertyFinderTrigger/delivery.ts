@@ -182,6 +182,10 @@ export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentE
  *   wins). n8n offers a webhook node no store that all processes share and update atomically
  *   (docs/queue-mode/n8n-internals.md).
  */
+// 2 s: a burst (Property Finder sends at once what happened at once) costs a few writes, a
+// lone delivery is still saved at once, and the restart-loss window stays shorter than
+// Property Finder's own 5 s answer timeout. Shorter means more writes in the held isolate,
+// longer a wider window.
 export const PERSIST_EVERY_MS = 2000;
 
 /** What one process remembers for one trigger node. */
