@@ -12,7 +12,8 @@ import { operation as closingDealzCreate } from '../nodes/ClosingDealz/actions/l
 import { operation as infinityCreate } from '../nodes/InfinityCrm/actions/lead/create.operation';
 import { simplifyLead } from '../nodes/PropertyFinder/shared/lead';
 import { advance, initialState } from '../nodes/PropertyFinderPollingTrigger/state';
-import { checkSignature, signBody } from '../nodes/PropertyFinderTrigger/delivery';
+import type { RecentEvents } from '../nodes/PropertyFinderTrigger/delivery';
+import { admitDelivery, checkSignature, signBody } from '../nodes/PropertyFinderTrigger/delivery';
 import type { BatchOperation, ItemOperation } from '../nodes/shared/execute';
 import { runOperation } from '../nodes/shared/execute';
 import { leadResult } from '../nodes/shared/leads';
@@ -55,7 +56,7 @@ function context(count: number, params: Params): IExecuteFunctions {
 function local(i: number) {
 	return {
 		name: `  Lead ${i} `,
-		phone: `05${i % 10} ${String(1_000_000 + i).slice(-7, -4)} ${String(i).padStart(4, '0').slice(-4)}`,
+		phone: `05${[0, 2, 4, 5, 6, 8][i % 6]} ${String(1_000_000 + i).slice(-7, -4)} ${String(i).padStart(4, '0').slice(-4)}`,
 		email: `Lead${i}@Example.com`,
 		budgetMin: i % 2 === 0 ? '1.5M' : 'AED 1,200,000',
 		budgetMax: i % 2 === 0 ? '2,000,000' : '2.5m',
@@ -213,6 +214,18 @@ export async function cpuBenchmarks(count: number): Promise<CpuRow[]> {
 	rows.push(
 		measure('Webhook trigger: verify the signature of a delivery', count, () =>
 			bodies.map((body, i) => checkSignature(body, signatures[i], secret)),
+		),
+	);
+
+	// Webhook trigger: the duplicate check of a delivery against a full window (1,000 saved
+	// deliveries with event and lead keys, and as many in the process's memory), as each request
+	// does with the static data n8n loaded for it.
+	const base = Date.now();
+	const full: RecentEvents = Array.from({ length: 1000 }, (_, n) => [[`event:s${n}`, `lead:S${n}`], base - 60_000 + n]);
+	const memory = { recent: full.map(([keys, at]): [string[], number] => [keys.map((key) => `${key}m`), at]), savedAt: base };
+	rows.push(
+		measure('Webhook trigger: duplicate check against a full window (1,000 saved + 1,000 in memory)', count, () =>
+			raw.map((lead, i) => admitDelivery(full, memory, [`event:e${i}`, `lead:${String(lead.id)}`], base + 1)),
 		),
 	);
 	return rows;

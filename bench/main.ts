@@ -5,7 +5,10 @@
  * which builds, packs and compiles first; writes the report, a chart and the raw results.
  *
  *   node bench/out/bench/main.js --tarball <tgz> [--commit <text>] [--quick] [--out <dir>]
- *                                [--only <part of a scenario name>,…]
+ *                                [--only <part of a scenario name>,…] [--pool-size <n>]
+ *
+ * --pool-size <n> starts n8n with N8N_EXPRESSION_ENGINE_POOL_SIZE=<n> (n8n's default: 1);
+ * --expression-engine <vm|legacy> with N8N_EXPRESSION_ENGINE (n8n 2.41's default: vm).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -27,6 +30,7 @@ import {
 	deliver,
 	leadEvent,
 } from '../test/simulators/propertyFinderWebhooks';
+import { burst } from '../test/e2e/queue/deliveries';
 import { cpuBenchmarks } from './cpu';
 import type { AckRow, BenchResults, CrmRow, PollRow } from './report';
 import { writeReport } from './report';
@@ -943,6 +947,24 @@ async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 			// Every round starts with n8n idle: the executions of the previous one have finished.
 			await waitForFinished(n8n, target.workflowId, expected);
 		}
+		// The burst Property Finder makes: 50 leads × (created, assigned) × 2 copies at once,
+		// each counted when answered with a 2xx within its 5 s (first try; no resends here).
+		const roundsFinished = await finishedCount(n8n, target.workflowId);
+		const burstLeads = Array.from({ length: 50 }, () => pf.addLead());
+		const burstEvents = burstLeads.flatMap((lead) => [
+			leadEvent('lead.created', lead, pf.now),
+			leadEvent('lead.assigned', lead, pf.now),
+		]);
+		const burstDeliveries = [...burstEvents, ...burstEvents];
+		log(`acknowledgement: ${target.variant}, a burst of ${burstDeliveries.length} deliveries`);
+		const burstResult = await burst(target.url, burstDeliveries, { secret: target.secret, maxRounds: 1 });
+		// Until n8n is idle again (timed-out requests still run): no new finished execution for 5 s.
+		for (let last = -1, now = await finishedCount(n8n, target.workflowId); now !== last; ) {
+			await sleep(5_000);
+			last = now;
+			now = await finishedCount(n8n, target.workflowId);
+		}
+
 		const sorted = [...latencies].sort((a, b) => a - b);
 		rows.push({
 			variant: target.variant,
@@ -959,7 +981,9 @@ async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 			max: sorted[sorted.length - 1],
 			mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
 			non2xx,
-			executions: (await finishedCount(n8n, target.workflowId)) - warm.length - single.length,
+			executions: roundsFinished - warm.length - single.length,
+			burstDeliveries: burstResult.deliveries,
+			burstFirstTry: burstResult.firstTryAcknowledged,
 		});
 	}
 	for (const workflow of [ours, plain, plainExpr]) await n8n.deactivateWorkflow(workflow.id);
@@ -999,6 +1023,8 @@ async function main() {
 					`${CRM_CAPACITY.maxInFlight} requests in flight`,
 			],
 			sizes: SIZES,
+			poolSize: argValue('--pool-size'),
+			expressionEngine: argValue('--expression-engine'),
 		},
 		crm: [],
 		polling: [],
@@ -1030,7 +1056,11 @@ async function main() {
 		userFolder: path.join(REPO, 'bench', 'out', 'n8n-user'),
 		clean: true,
 		packageTarball: TARBALL,
-		env: { N8N_LOG_LEVEL: 'warn' },
+		env: {
+			N8N_LOG_LEVEL: 'warn',
+			...(argValue('--pool-size') ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: argValue('--pool-size')! } : {}),
+			...(argValue('--expression-engine') ? { N8N_EXPRESSION_ENGINE: argValue('--expression-engine')! } : {}),
+		},
 	});
 	log(`n8n ready in ${n8n.readyMs} ms at ${n8n.baseUrl}`);
 	try {

@@ -51,6 +51,10 @@ step(
 	path.join(root, 'node_modules', '.bin', 'tsc'),
 	['-p', path.join('bench', 'tsconfig.json')],
 );
+// The simulators read the API descriptions next to their compiled code.
+fs.cpSync(path.join(root, 'test', 'simulators', 'spec'), path.join(out, 'test', 'simulators', 'spec'), {
+	recursive: true,
+});
 
 // The commit the report names, and whether the package's sources differ from it.
 function commitDescription() {

@@ -10,16 +10,15 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { WEBHOOK_AGENT_BUDGET_MS, profileIdOf, resolveAgentOption, resolveAgents, withAgent } from '../PropertyFinder/shared/agents';
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
-import type { RecentEvents } from './delivery';
+import type { DeliveryMemory, RecentEvents } from './delivery';
 import {
+	admitDelivery,
 	callbackUrlProblem,
 	checkSignature,
 	credentialFingerprint,
 	deriveWebhookSecret,
-	mergeRecent,
 	newWebhookNonce,
 	readRecent,
-	rememberDelivery,
 } from './delivery';
 import type { LeadEvent } from './transport';
 import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions } from './transport';
@@ -38,13 +37,11 @@ import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions 
  *   and, with "Emit Each Lead Once", its lead id), so a delivery Property Finder repeats — or
  *   anyone replays: the signature has no timestamp — starts the workflow once.
  *
- * n8n saves a webhook trigger's static data after each delivery it handled, one delivery at a
- * time. Deliveries that arrive at the same moment are each handled with the static data of
- * before; the in-process memory below catches those on a single n8n instance. In queue mode
- * with several webhook processes, simultaneous repeats may still start the workflow twice:
- * downstream nodes should tolerate a repeated lead id (the CRM nodes of this package do).
+ * The in-process memory below is the hot-path dedupe; `recentEvents` is saved only when the
+ * saved copy is stale, never for a repeat (`admitDelivery` in delivery.ts: why, and what is
+ * and is not guaranteed across restarts and webhook processes).
  */
-const inProcessDeliveries = new Map<string, RecentEvents>();
+const inProcessDeliveries = new Map<string, DeliveryMemory>();
 
 interface StoredSubscriptions extends IDataObject {
 	callbackUrl?: string;
@@ -412,17 +409,14 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		// Check and record without an await in between: simultaneous deliveries on this
-		// instance see each other.
-		const now = Date.now();
+		// instance see each other. Static data is written only when the saved copy is stale,
+		// never for a repeat: n8n saves it before answering, inside the held expression isolate
+		// (why, and the restart-loss window: `admitDelivery` in delivery.ts, README).
 		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const memory = inProcessDeliveries.get(memoryKey) ?? [];
-		const inMemory = rememberDelivery(memory, keys, now);
-		// What this process knows goes into the saved copy too: deliveries handled at the same
-		// time each save their own copy, and the last one saved must hold them all.
-		const stored = rememberDelivery(mergeRecent(readRecent(data.recentEvents), memory), keys, now);
-		inProcessDeliveries.set(memoryKey, inMemory.recent);
-		data.recentEvents = stored.recent;
-		if (!inMemory.isNew || !stored.isNew) {
+		const decision = admitDelivery(readRecent(data.recentEvents), inProcessDeliveries.get(memoryKey), keys, Date.now());
+		inProcessDeliveries.set(memoryKey, decision.memory);
+		if (decision.save) data.recentEvents = decision.save;
+		if (!decision.isNew) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 

@@ -146,6 +146,90 @@ export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentE
 }
 
 /**
+ * How the dedupe memory is kept (issues #12, #13).
+ *
+ * n8n saves a webhook trigger's static data only when `webhook()` changed it, and it does so
+ * before it answers the request, while the request still holds the expression isolate (one per
+ * process unless N8N_EXPRESSION_ENGINE_POOL_SIZE raises it): one UPDATE of the whole workflow
+ * row, and simultaneous requests queue on that row. Writing on every delivery made every
+ * delivery of a burst wait for every earlier one's write. So:
+ *
+ * - the in-process memory (every delivery this process accepted within the window) is the
+ *   hot-path dedupe, checked together with the static data n8n loaded for this request (what
+ *   any process had saved when the request arrived), and recorded without an await in between;
+ * - a repeat never changes static data;
+ * - a new delivery saves the saved copy merged with the whole memory only when this process
+ *   last saved `persistEveryMs` ago or earlier (or never). A burst of N new deliveries saves
+ *   once per interval per process, not N times. The decision uses the process's own last save,
+ *   not the loaded copy's age: n8n loads each request's copy before the request waits for the
+ *   isolate, so in a burst every waiting request holds the copy of before the first save.
+ *
+ * What is and is not guaranteed:
+ * - in one process, each key (event, lead) starts at most one execution within the window
+ *   (1,000 deliveries, 24 hours);
+ * - what the saved static data holds is never started again, after any restart, by any process
+ *   that loads it. Every save holds this process's whole memory, so a later save of the same
+ *   process never drops what an earlier one saved;
+ * - the restart-loss window: a delivery accepted less than `persistEveryMs` after this process's
+ *   last save is held only in memory until the next new delivery this process accepts once
+ *   that interval is over (any repeat meanwhile is refused from memory). If n8n stops before
+ *   then, a repeat of it may start the workflow once more — the CRM nodes' "Skip Already Sent"
+ *   catches that downstream. A single delivery after a quiet spell is saved at once;
+ * - across webhook processes (queue mode): a repeat is refused when another process's save
+ *   holding the original had landed before the repeat's request was loaded. Simultaneous
+ *   deliveries to two processes can both start the workflow, and a save made from a copy loaded
+ *   before another process's save drops that process's entries until its next save (last writer
+ *   wins). n8n offers a webhook node no store that all processes share and update atomically
+ *   (docs/queue-mode/n8n-internals.md).
+ */
+// 2 s: a burst (Property Finder sends at once what happened at once) costs a few writes, a
+// lone delivery is still saved at once, and the restart-loss window stays shorter than
+// Property Finder's own 5 s answer timeout. Shorter means more writes in the held isolate,
+// longer a wider window.
+export const PERSIST_EVERY_MS = 2000;
+
+/** What one process remembers for one trigger node. */
+export interface DeliveryMemory {
+	recent: RecentEvents;
+	/** When this process last changed the static data (ms), or -Infinity. */
+	savedAt: number;
+}
+
+export interface DeliveryDecision {
+	/** False when any of the delivery's keys was seen already (in memory or in static data). */
+	isNew: boolean;
+	/** The process's memory after this delivery. */
+	memory: DeliveryMemory;
+	/** The list to save in static data now, or undefined to leave static data untouched. */
+	save?: RecentEvents;
+}
+
+/**
+ * Check a delivery against the process's memory and the saved copy, record it in memory, and
+ * say whether static data should be written now (see above). Pure: no clock, no I/O.
+ */
+export function admitDelivery(
+	stored: RecentEvents,
+	memory: DeliveryMemory | undefined,
+	keys: string[],
+	now: number,
+	window = DEFAULT_DEDUPE_WINDOW,
+	persistEveryMs = PERSIST_EVERY_MS,
+): DeliveryDecision {
+	const saved = pruneRecent(stored, now, window);
+	const remembered = pruneRecent(memory?.recent ?? [], now, window);
+	const savedAt = memory?.savedAt ?? Number.NEGATIVE_INFINITY;
+	const known = new Set<string>();
+	for (const [ids] of saved) for (const id of ids) known.add(id);
+	for (const [ids] of remembered) for (const id of ids) known.add(id);
+	if (keys.some((key) => known.has(key))) return { isNew: false, memory: { recent: remembered, savedAt } };
+
+	const recent = pruneRecent([...remembered, [[...keys], now]], now, window);
+	if (now - savedAt < persistEveryMs && savedAt <= now) return { isNew: true, memory: { recent, savedAt } };
+	return { isNew: true, memory: { recent, savedAt: now }, save: pruneRecent(mergeRecent(saved, recent), now, window) };
+}
+
+/**
  * Read the stored list defensively: static data may hold anything after an upgrade. Entries of
  * the one-key-per-entry format (`[key, at]`) become deliveries of one key.
  */

@@ -252,6 +252,9 @@ export class WebhookServer {
 	 */
 	saveDelayMs = 0;
 
+	/** How many requests changed the static data (and so made n8n write the workflow row). */
+	saves = 0;
+
 	private server?: http.Server;
 
 	/** Requests still being handled (answered, static data not yet saved). */
@@ -275,6 +278,11 @@ export class WebhookServer {
 			this.pending.add(handled);
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+	}
+
+	/** Wait until every request in progress has finished (and saved). */
+	async idle() {
+		while (this.pending.size > 0) await Promise.all([...this.pending]);
 	}
 
 	/** Stop like n8n shuts down: no new requests, and the ones in progress finish (and save). */
@@ -366,6 +374,7 @@ export class WebhookServer {
 			// writer wins.
 			await new Promise((resolve) => (this.saveDelayMs > 0 ? setTimeout(resolve, this.saveDelayMs) : setImmediate(resolve)));
 			if ((workflow.staticData as IDataObject).__dataChanged === true) {
+				this.saves++;
 				harness.restart(JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject);
 			}
 		} catch (error) {

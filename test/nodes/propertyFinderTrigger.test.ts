@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { PERSIST_EVERY_MS } from '../../nodes/PropertyFinderTrigger/delivery';
 import { secretPattern } from '../../nodes/shared/redact';
 import { captureLogs } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
@@ -383,6 +384,58 @@ describe('deliveries', () => {
 		expect(other.body).toContain('Workflow was started');
 		expect(server.runs).toHaveLength(1);
 		expect(JSON.stringify(restarted!.saved()).length).toBeLessThan(100_000);
+	});
+
+	it('a burst of N new deliveries changes static data at most once per interval; repeats never change it', async () => {
+		await setUp({ events: ['lead.created', 'lead.assigned'] });
+		server.saveDelayMs = 5;
+		// A clock that moves 3 ms each time anything reads it: the burst spans a known time.
+		const start = Date.now();
+		let clock = start;
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 3));
+		try {
+			const leads = Array.from({ length: 100 }, () => sim.addLead());
+			const events = leads.flatMap((lead) => hooks.leadEvents(lead, ['lead.created', 'lead.assigned']));
+			const N = events.length;
+			const answers = await deliver(server.url, events, { secret, concurrency: 20 });
+			expect(answers.every((answer) => answer.status === 200)).toBe(true);
+			await server.idle();
+			// Emit Each Lead Once: one run per lead, whichever of its two events came first.
+			expect(server.runs).toHaveLength(leads.length);
+			const K = Math.ceil((clock - start) / PERSIST_EVERY_MS) + 1;
+			expect(K).toBeLessThan(N / 10);
+			expect(server.saves).toBeGreaterThanOrEqual(1);
+			expect(server.saves).toBeLessThanOrEqual(K);
+
+			// Repeats, however many and however concurrent, never change static data.
+			const savesBefore = server.saves;
+			const repeats = await deliver(server.url, events, { secret, repeat: 2, concurrency: 20, shuffle: true, seed: 3 });
+			expect(repeats.every((answer) => answer.status === 200 && answer.body.includes('duplicate'))).toBe(true);
+			await server.idle();
+			expect(server.saves).toBe(savesBefore);
+			expect(server.runs).toHaveLength(leads.length);
+
+			// The first new delivery once the interval is over saves everything the burst accepted…
+			clock += PERSIST_EVERY_MS;
+			await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret });
+			await server.stop();
+			expect(server.saves).toBe(savesBefore + 1);
+			// …so after a restart (no in-process memory) every repeat is still refused.
+			let restarted: TriggerHarness | undefined;
+			jest.isolateModules(() => {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				const fresh = require('../harness/triggers') as typeof import('../harness/triggers');
+				restarted = new fresh.TriggerHarness({ ...h.options, staticData: h.saved() });
+			});
+			server = await restarted!.serve();
+			const afterRestart = await deliver(server.url, events, { secret, concurrency: 20 });
+			expect(afterRestart.every((answer) => answer.body.includes('duplicate'))).toBe(true);
+			await server.idle();
+			expect(server.runs).toHaveLength(0);
+			expect(server.saves).toBe(0);
+		} finally {
+			now.mockRestore();
+		}
 	});
 
 	it('deliveries after deactivation are refused', async () => {

@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 
+import type { DeliveryMemory, RecentEvents } from '../../nodes/PropertyFinderTrigger/delivery';
 import {
+	PERSIST_EVERY_MS,
+	admitDelivery,
 	callbackUrlProblem,
 	checkSignature,
 	credentialFingerprint,
@@ -149,6 +152,72 @@ describe('delivery dedupe window', () => {
 		recent = rememberDelivery(recent, ['event:e1000', 'lead:L1000'], 1000).recent;
 		expect(rememberDelivery(recent, ['event:e0'], 1001).isNew).toBe(true);
 		expect(rememberDelivery(recent, ['event:e1'], 1001).isNew).toBe(false);
+	});
+});
+
+describe('admitting a delivery: memory first, static data saved at most once per interval', () => {
+	const keysOf = (recent: RecentEvents) => new Set(recent.flatMap(([keys]) => keys));
+
+	it('a repeat is refused from memory or from the saved copy and never asks for a save', () => {
+		const first = admitDelivery([], undefined, ['event:e1', 'lead:L1'], 0);
+		expect(first.isNew).toBe(true);
+		// Known in memory only, by either key, long after the last save.
+		for (const keys of [['event:e1'], ['event:e2', 'lead:L1']]) {
+			const again = admitDelivery([], first.memory, keys, 10 * PERSIST_EVERY_MS);
+			expect(again).toEqual({ isNew: false, memory: first.memory });
+		}
+		// Known in the saved copy only (another process, or before a restart).
+		const fresh = admitDelivery(first.save!, undefined, ['event:e1'], 10 * PERSIST_EVERY_MS);
+		expect(fresh.isNew).toBe(false);
+		expect(fresh.save).toBeUndefined();
+	});
+
+	it('the first delivery after a quiet spell is saved at once, with everything the saved copy held', () => {
+		const stored: RecentEvents = [[['event:other-process'], 5]];
+		const decision = admitDelivery(stored, undefined, ['event:e1'], 10);
+		expect(decision.isNew).toBe(true);
+		expect(keysOf(decision.save!)).toEqual(new Set(['event:other-process', 'event:e1']));
+		expect(decision.memory.savedAt).toBe(10);
+	});
+
+	it('a burst of N new deliveries asks for at most one save per interval, and the saves keep every delivery', () => {
+		const N = 300;
+		const step = 25; // ms between deliveries: the burst lasts N × step
+		let memory: DeliveryMemory | undefined;
+		let stored: RecentEvents = [];
+		let saves = 0;
+		for (let n = 0; n < N; n++) {
+			// Every request holds the copy loaded before the burst's first save landed (n8n loads
+			// it before the request waits for the isolate): the worst case for the decision.
+			const decision = admitDelivery(n < 50 ? [] : stored, memory, [`event:e${n}`, `lead:L${n}`], n * step);
+			expect(decision.isNew).toBe(true);
+			memory = decision.memory;
+			if (decision.save) {
+				saves++;
+				stored = decision.save;
+			}
+		}
+		expect(saves).toBeLessThanOrEqual(Math.ceil((N * step) / PERSIST_EVERY_MS) + 1);
+		expect(saves).toBeLessThan(N / 10);
+		// The next new delivery once the interval is over saves everything the burst accepted.
+		const next = admitDelivery(stored, memory, ['event:after'], N * step + PERSIST_EVERY_MS);
+		expect(next.save).toBeDefined();
+		const saved = keysOf(next.save!);
+		for (let n = 0; n < N; n++) expect(saved.has(`event:e${n}`) && saved.has(`lead:L${n}`)).toBe(true);
+	});
+
+	it('a save never drops what the loaded copy or an earlier save of this process held', () => {
+		const other: RecentEvents = [[['event:x1'], 0], [['event:x2'], 1]];
+		const first = admitDelivery(other, undefined, ['event:a'], 2);
+		const memory = first.memory;
+		// A save from a copy loaded before ours landed (it lacks event:a): ours is put back.
+		const later = admitDelivery([[['event:x3'], 3]], memory, ['event:b'], 2 + PERSIST_EVERY_MS);
+		expect(keysOf(later.save!)).toEqual(new Set(['event:x3', 'event:a', 'event:b']));
+	});
+
+	it('a clock that went back does not stop saving', () => {
+		const first = admitDelivery([], undefined, ['event:a'], 10_000);
+		expect(admitDelivery(first.save!, first.memory, ['event:b'], 5_000).save).toBeDefined();
 	});
 });
 

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 
 import type { PfLead } from '../../simulators/propertyFinder';
 import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
+import { PERSIST_EVERY_MS, readRecent } from '../../../nodes/PropertyFinderTrigger/delivery';
 import { deliver, leadEvent } from '../../simulators/propertyFinderWebhooks';
 import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../lib/n8n.cjs';
 import { nodeOutput } from '../lib/n8n.cjs';
@@ -46,6 +47,13 @@ const startedAt = Date.now();
 
 /** What the profile measured; written to the report at the end. */
 const report: Record<string, unknown> = {};
+
+/**
+ * PROPERTY_LEADS_QUEUE_POOL_SIZE=<n>: start every n8n process with
+ * N8N_EXPRESSION_ENGINE_POOL_SIZE=<n> (n8n's default is 1), to measure what it changes.
+ */
+const POOL_SIZE = process.env.PROPERTY_LEADS_QUEUE_POOL_SIZE;
+report.expressionEnginePoolSize = POOL_SIZE ?? 'default (1)';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -129,7 +137,13 @@ beforeAll(async () => {
 	const tarball = packPackage(path.join(workDir, 'pack'));
 	sims = await startSimulators();
 	try {
-		q = await startQueueDeployment({ workDir, packageTarball: tarball, workers: 2, webhooks: 2 });
+		q = await startQueueDeployment({
+			workDir,
+			packageTarball: tarball,
+			workers: 2,
+			webhooks: 2,
+			env: POOL_SIZE ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: POOL_SIZE } : undefined,
+		});
 	} catch (error) {
 		await sims.stop();
 		throw error;
@@ -335,7 +349,12 @@ interface BurstMeasure {
 	executions: Record<string, number>;
 	/** How many leads ran 0, 1, 2, … times. */
 	executionsPerLead: Record<string, number>;
+	/** Lead keys in static data when the burst's executions had finished. */
+	leadKeysRightAfter: number;
+	/** Lead keys in static data after one new delivery per webhook process, the save interval later. */
 	leadKeysInStaticData: number;
+	/** First-try acknowledgements of the trigger as a share of the Webhook node's. */
+	firstTryRatio: number;
 	perLead: number[];
 }
 
@@ -381,8 +400,15 @@ async function measureBurst(processes: number): Promise<BurstMeasure> {
 	await n8n.activateWorkflow(workflow.id);
 	let propertyFinderTrigger: BurstResult;
 	let executions: Record<string, number>;
+	let leadKeysRightAfter: Set<string>;
 	let leadKeys: Set<string>;
 	const before = q.balancer.counts();
+	const leadKeysNow = () =>
+		new Set(
+			readRecent(staticDataOf(workflow.id)['node:Property Finder Trigger']?.recentEvents)
+				.flatMap(([keys]) => keys)
+				.filter((key) => key.startsWith('lead:')),
+		);
 	try {
 		const url = `${q.balancer.url}/webhook/${triggerWebhookPath(json)}`;
 		await until(() => sims.pfWebhooks.subscriptions.filter((s) => s.url === url).length === 2);
@@ -390,11 +416,24 @@ async function measureBurst(processes: number): Promise<BurstMeasure> {
 		const secret = sims.pfWebhooks.subscriptions.find((s) => s.url === url)!.secret!;
 		propertyFinderTrigger = await burst(url, deliveries, { secret });
 		executions = await settle(workflow.id);
-		const staticData = staticDataOf(workflow.id)['node:Property Finder Trigger'] ?? {};
-		const recent = Array.isArray(staticData.recentEvents)
-			? (staticData.recentEvents as Array<[string, number]>)
-			: [];
-		leadKeys = new Set(recent.map(([key]) => key).filter((key) => key.startsWith('lead:')));
+		leadKeysRightAfter = leadKeysNow();
+		// The trigger saves its memory at most once per interval per process; the first new
+		// delivery each process accepts once the interval is over saves everything it accepted.
+		await sleep(PERSIST_EVERY_MS + 500);
+		for (let i = 0; i < processes; i++) {
+			const [answer] = await deliver(url, leadEvent('lead.created', sims.propertyFinder.addLead()), { secret });
+			expect(answer.status).toBe(200);
+		}
+		await settle(workflow.id);
+		leadKeys = leadKeysNow();
+		const row = staticDataOf(workflow.id);
+		const node = row['node:Property Finder Trigger'];
+		report[`staticDataShape${processes}`] = {
+			type: typeof row,
+			keys: Object.keys(row),
+			nodeKeys: node && typeof node === 'object' ? Object.keys(node) : typeof node,
+			recentEvents: Array.isArray(node?.recentEvents) ? (node.recentEvents as unknown[]).length : typeof node?.recentEvents,
+		};
 	} finally {
 		await n8n.deactivateWorkflow(workflow.id);
 	}
@@ -413,7 +452,11 @@ async function measureBurst(processes: number): Promise<BurstMeasure> {
 		),
 		executions,
 		executionsPerLead,
+		leadKeysRightAfter: leads.filter((lead) => leadKeysRightAfter.has(`lead:${lead.id}`)).length,
 		leadKeysInStaticData: leads.filter((lead) => leadKeys.has(`lead:${lead.id}`)).length,
+		firstTryRatio: n8nWebhookNode.firstTryAcknowledged
+			? propertyFinderTrigger.firstTryAcknowledged / n8nWebhookNode.firstTryAcknowledged
+			: 0,
 		perLead,
 	};
 	report[`burst${processes}`] = { ...measure, perLead: undefined };
@@ -440,24 +483,30 @@ describe.each([1, 2])(
 			if (!measure) return;
 			expect(measure.perLead).toEqual(measure.perLead.map(() => 1));
 		};
+		// The dedupe memory never loses what it recorded: once the save interval is over, one new
+		// delivery per process leaves every lead of the burst in the saved static data, whichever
+		// process saved last. Known failing: the profile's one run with this check found 0 of 50
+		// lead keys in the workflow row (read with psql) for 1 and for 2 webhook processes, while
+		// the node tests through n8n-core show them saved; whether the read or the save in queue
+		// mode is at fault is not determined yet — the report's `staticDataShape` says what the
+		// row held.
+		test.failing(
+			'the dedupe memory in static data holds all 50 lead keys after the next save (known failing: 0 of 50 found in queue mode, cause not determined)',
+			() => {
+				if (!bursts[processes]) return;
+				expect(bursts[processes].leadKeysInStaticData).toBe(LEADS);
+			},
+		);
 		if (processes === 1) {
 			test('every lead runs exactly once', () => {
 				expect(bursts[processes]).toBeDefined();
 				exactlyOnce();
 			});
-			// Known failing: n8n saves the trigger's static data whole after each request, from the
-			// copy it read when the request began; concurrent deliveries overwrite each other's keys.
-			test.failing(
-				'the dedupe memory in static data keeps all 50 lead keys (known failing: concurrent saves overwrite each other)',
-				() => {
-					if (!bursts[processes]) return;
-					expect(bursts[processes].leadKeysInStaticData).toBe(LEADS);
-				},
-			);
 		} else {
-			// Known failing: each webhook process remembers deliveries in its own memory and the
-			// static data copy is lost under concurrency, so lead.created on one process and
-			// lead.assigned on the other both start the workflow.
+			// Known failing: each webhook process remembers deliveries in its own memory, and a
+			// request sees the other process's deliveries only through the static data loaded when
+			// it arrived: lead.created on one process and lead.assigned on the other at the same
+			// moment both start the workflow. n8n gives a webhook node no shared atomic store.
 			test.failing(
 				'every lead runs exactly once (known failing: no store shared by the webhook processes)',
 				exactlyOnce,
