@@ -15,6 +15,7 @@ const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-agent-t
 let sim: PropertyFinderSimulator;
 let server: WebhookServer | undefined;
 let secret: string;
+let hooks: PropertyFinderWebhooks;
 let seq = 0;
 
 async function setUp(options: IDataObject, simplify = true) {
@@ -26,14 +27,15 @@ async function setUp(options: IDataObject, simplify = true) {
 		webhookBaseUrl: 'https://n8n.example.com/webhook',
 	});
 	await h.activate();
-	secret = String(h.nodeStaticData().secret);
+	// The secret Property Finder signs with, as its subscription holds it (the trigger keeps none).
+	secret = String(hooks.subscriptions.find((subscription) => subscription.url === h.webhookUrl())?.secret);
 	server = await h.serve();
 	return h;
 }
 
 beforeEach(async () => {
 	sim = new PropertyFinderSimulator(API_KEY, API_SECRET);
-	new PropertyFinderWebhooks(sim);
+	hooks = new PropertyFinderWebhooks(sim);
 	await sim.start();
 });
 
