@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fieldError } from './execute';
+import { fieldError } from './validate';
 
 /**
  * Parameters that read operations of every service share, with display options filled in by

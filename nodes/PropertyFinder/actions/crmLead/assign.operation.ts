@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdProperty, readId } from './fields';
+import { leadIdProperty } from './fields';
+import { readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,

@@ -1,8 +1,20 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { fieldError } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { checkChoice, checkEmail, checkMoney, checkPhone, isBlank, requireText } from '../../../shared/validate';
+import {
+	fieldError,
+	isBlank,
+	readChoice,
+	readCount,
+	readEmail,
+	readId,
+	readIdList,
+	readJsonObject,
+	readMoney,
+	readPhone,
+	readText,
+	splitList,
+} from '../../../shared/validate';
 import {
 	CATEGORIES,
 	FIELD_LABELS,
@@ -15,11 +27,6 @@ import {
 	STATUSES,
 	TITLES,
 	preferenceValues,
-	readCount,
-	readId,
-	readIdList,
-	readJsonObject,
-	splitList,
 } from './fields';
 
 /**
@@ -100,14 +107,14 @@ function readPreference(
 	if (given('locations')) out.locations = splitList(values.locations);
 	else if (requireAll) throw missing('Locations', 'Enter at least one location ID, e.g. are.2.15.');
 
-	if (given('fromPrice')) out.from_price = checkMoney(ctx, itemIndex, label('Preference › Min Price'), values.fromPrice);
+	if (given('fromPrice')) out.from_price = readMoney(ctx, itemIndex, label('Preference › Min Price'), values.fromPrice);
 	else if (requireAll) throw missing('Min Price', 'Enter the lowest price in AED, e.g. 1,200,000.');
 
-	if (given('toPrice')) out.to_price = checkMoney(ctx, itemIndex, label('Preference › Max Price'), values.toPrice);
+	if (given('toPrice')) out.to_price = readMoney(ctx, itemIndex, label('Preference › Max Price'), values.toPrice);
 	else if (requireAll) throw missing('Max Price', 'Enter the highest price in AED, e.g. 1,500,000.');
 
 	if (given('offeringType')) {
-		out.offering_type = requireText(ctx, itemIndex, label('Preference › Offering Type'), values.offeringType);
+		out.offering_type = readText(ctx, itemIndex, label('Preference › Offering Type'), values.offeringType);
 	} else if (requireAll) throw missing('Offering Type', 'Choose Rent or Sale.');
 
 	// Amenities are mandatory for the API but may be an empty list.
@@ -178,13 +185,13 @@ export function buildLeadBody(
 		}
 		switch (field.kind) {
 			case 'choice':
-				body[field.api] = checkChoice(ctx, itemIndex, fieldLabel, value, field.allowed ?? []);
+				body[field.api] = readChoice(ctx, itemIndex, fieldLabel, value, field.allowed ?? []);
 				break;
 			case 'phone':
-				body[field.api] = checkPhone(ctx, itemIndex, fieldLabel, value, options);
+				body[field.api] = readPhone(ctx, itemIndex, fieldLabel, value, options);
 				break;
 			case 'email':
-				body[field.api] = checkEmail(ctx, itemIndex, fieldLabel, value);
+				body[field.api] = readEmail(ctx, itemIndex, fieldLabel, value);
 				break;
 			case 'id':
 				body[field.api] = readId(ctx, itemIndex, fieldLabel, value);
@@ -195,15 +202,15 @@ export function buildLeadBody(
 				break;
 			}
 			case 'note':
-				body[field.api] = [{ body: requireText(ctx, itemIndex, fieldLabel, value) }];
+				body[field.api] = [{ body: readText(ctx, itemIndex, fieldLabel, value) }];
 				break;
 			case 'json': {
-				const object = readJsonObject(ctx, itemIndex, fieldLabel, value);
-				if (object) body[field.api] = object;
+				const object = readJsonObject(ctx, itemIndex, fieldLabel, value, '{"1": "2 pets"}');
+				if (object && Object.keys(object).length > 0) body[field.api] = object;
 				break;
 			}
 			default:
-				body[field.api] = requireText(ctx, itemIndex, fieldLabel, value);
+				body[field.api] = readText(ctx, itemIndex, fieldLabel, value);
 		}
 	}
 	const preference = readPreference(ctx, itemIndex, input.preference, label, requireAll);

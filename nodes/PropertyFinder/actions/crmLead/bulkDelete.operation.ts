@@ -2,10 +2,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdsProperty, readIdList } from './fields';
+import { leadIdsProperty } from './fields';
+import { fieldError, readIdList } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	{

@@ -5,7 +5,8 @@ import type { ItemOperation } from '../../../shared/execute';
 import { transportContext } from '../../../shared/transport';
 import { optionsCollection } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdProperty, readId } from './fields';
+import { leadIdProperty } from './fields';
+import { readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [leadIdProperty, optionsCollection()];
 

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
 import { timeoutOption } from '../../../shared/fields';
 import { leadOptionsCollection } from '../../../shared/leads';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
 import { bodyFromLead, buildLeadBody, mergeLeadBody, missingMandatory } from './body';
-import { expandDataOption, leadIdProperty, mainLeadFields, optionalLeadFields, readId } from './fields';
+import { expandDataOption, leadIdProperty, mainLeadFields, optionalLeadFields } from './fields';
+import { fieldError, readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,

@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
-import { requireText } from '../../../shared/validate';
+import { fieldError, isDigits, readText } from '../../../shared/validate';
 import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
 
@@ -33,8 +32,8 @@ interface UserLookup {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): UserLookup {
-	const userId = requireText(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex));
-	if (!/^\d+$/.test(userId)) {
+	const userId = readText(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex));
+	if (!isDigits(userId)) {
 		throw fieldError(this, itemIndex, 'User ID', `"${userId}" is not a user ID`, 'User IDs are whole numbers such as 1234.');
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
