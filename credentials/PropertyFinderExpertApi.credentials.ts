@@ -12,6 +12,7 @@ import type {
 import {
 	answerText,
 	requestToken,
+	tokenError,
 	tokenFailure,
 	tokenOwner,
 	tokenOwnerProperty,
@@ -126,14 +127,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			noToken: 'the token answer held no access token; check the token URL in the credential',
 			failed: withDetail(`the token request failed (HTTP ${status})`, detail),
 		}[tokenFailure(status)];
-		// Shaped like an HTTP client error, under `cause`: the node's transport reads the status
-		// (429 and 503 are retried), and n8n does not ask for a second token with the same
-		// refused key and secret (it would on a top-level 401).
-		const error = new Error(`PF Expert CRM: ${reason}`) as Error & { cause: IDataObject };
-		error.cause = {
-			response: { status, headers: redactDeep(answer.headers, secrets), data: { message: reason } },
-		};
-		throw error;
+		throw tokenError(`PF Expert CRM: ${reason}`, status, redactDeep(answer.headers, secrets), { message: reason });
 	}
 
 	async authenticate(
