@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { AGENTS_PATH, alterEstateRead } from '../../transport';
 
 const properties: INodeProperties[] = [...returnAllAndLimit, optionsCollection()];
@@ -28,7 +28,7 @@ export function agentList(body: unknown): IDataObject[] {
 
 function prepare(this: IExecuteFunctions, itemIndex: number): AgentQuery {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return { limit: readLimit(this, itemIndex), timeout: options.timeout as number | undefined };
+	return { limit: readLimit(this, itemIndex), timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, query: AgentQuery, itemIndex: number) {

@@ -3,7 +3,7 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { markOutcomeUnknown } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/fields';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
@@ -338,7 +338,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {
 		budget,
 		custom_fields: customFields,
 	});
-	return { body, phone, email, timeout: options.timeout };
+	return { body, phone, email, timeout: readTimeout(options) };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { fieldError, readText } from '../../../shared/validate';
 import { alterEstateRead, propertyViewPath } from '../../transport';
 
@@ -49,7 +49,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyLookup {
 			'Use the last part of the property page address: letters, digits, dashes and underscores only.',
 		);
 	}
-	return { slug, timeout: options.timeout as number | undefined };
+	return { slug, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, lookup: PropertyLookup, itemIndex: number) {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import {
 	compact,
 	fieldError,
@@ -218,7 +218,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
 		area_max: areaMax || undefined,
 		agent: id(this, itemIndex, 'Agent ID', f.agent),
 	});
-	return { qs, limit, timeout: options.timeout as number | undefined };
+	return { qs, limit, timeout: readTimeout(options) };
 }
 
 interface PropertyPage {

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
 import { asItemError, itemRanges, markOutcomeUnknown, mayHaveCreated } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/fields';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
@@ -663,7 +663,7 @@ async function sendBatch(
 				method: 'POST',
 				path: CLOSINGDEALZ_LEADS_PATH,
 				body: entries.map((entry) => entry.prepared.lead),
-				timeout: options.timeout,
+				timeout: readTimeout(options),
 				// ClosingDealz has no duplicate check: a batch repeated after a timeout or a
 				// dropped connection could create every lead in it twice.
 				idempotent: false,

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { markOutcomeUnknown } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/fields';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
@@ -254,7 +254,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): InfinityLead {
 		lead_source: readOptionalText(fields.leadSource) ?? 'api',
 		notes: readOptionalText(fields.notes),
 	});
-	return { body, phone, timeout: options.timeout };
+	return { body, phone, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, lead: InfinityLead, itemIndex: number) {

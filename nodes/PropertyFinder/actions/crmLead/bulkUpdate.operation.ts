@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError, isBlank, readChoice, readId, readIdList } from '../../../shared/validate';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
 import { STATUSES, STATUS_OPTIONS, leadIdsProperty } from './fields';
 
@@ -65,7 +65,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBulkUpdate
 	if (status === undefined && userId === undefined) {
 		throw fieldError(this, itemIndex, 'Update Fields', 'no change chosen', 'Add "Status", "Assigned User ID" or both under "Update Fields".');
 	}
-	return { leadIds, status, userId, timeout: options.timeout };
+	return { leadIds, status, userId, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedBulkUpdate, itemIndex: number) {

@@ -388,39 +388,3 @@ export function preferenceValues(raw: unknown): IDataObject | undefined {
 	if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as IDataObject;
 	return Object.keys(object).length > 0 ? object : undefined;
 }
-
-/** Labels of the API's lead fields, for messages about the body as a whole. */
-export const FIELD_LABELS: Record<string, string> = {
-	title: 'Title',
-	first_name: 'First Name',
-	last_name: 'Last Name',
-	mobile: 'Mobile',
-	category: 'Category',
-	country: 'Country',
-	status: 'Status',
-	source: 'Source',
-	source_channel: 'Source Channel',
-	financial: 'Financial',
-	preference: 'Preference',
-	'preference.types': 'Preference › Types',
-	'preference.locations': 'Preference › Locations',
-	'preference.from_price': 'Preference › Min Price',
-	'preference.to_price': 'Preference › Max Price',
-	'preference.offering_type': 'Preference › Offering Type',
-	'preference.amenities': 'Preference › Amenities',
-};
-
-/** The fields the API requires on create and on update (PUT replaces the lead). */
-export const MANDATORY_FIELDS = [
-	'title',
-	'first_name',
-	'last_name',
-	'mobile',
-	'category',
-	'country',
-	'status',
-	'source',
-	'source_channel',
-	'financial',
-] as const;
-export const MANDATORY_PREFERENCE_FIELDS = ['types', 'locations', 'from_price', 'to_price', 'offering_type'] as const;

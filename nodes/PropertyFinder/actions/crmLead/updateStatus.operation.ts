@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { readChoice, readId, readText } from '../../../shared/validate';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
 import { STATUSES, STATUS_OPTIONS, leadIdProperty } from './fields';
 
@@ -36,7 +36,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedStatus {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
 	const leadId = readId(this, itemIndex, 'Lead ID', this.getNodeParameter('leadId', itemIndex));
 	const raw = readText(this, itemIndex, 'Status', this.getNodeParameter('status', itemIndex));
-	return { leadId, status: readChoice(this, itemIndex, 'Status', raw, STATUSES), timeout: options.timeout };
+	return { leadId, status: readChoice(this, itemIndex, 'Status', raw, STATUSES), timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedStatus, itemIndex: number) {

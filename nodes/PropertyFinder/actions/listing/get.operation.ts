@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { fieldError, readText } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -27,7 +26,6 @@ const properties: INodeProperties[] = [
 				description: 'Whether to also look among draft and archived listings when no published listing has this reference',
 			},
 		],
-		requestTimeoutOption,
 	),
 ];
 

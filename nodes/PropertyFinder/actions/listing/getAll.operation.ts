@@ -5,7 +5,6 @@ import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { LISTING_CATEGORY_OPTIONS, LISTING_OFFERING_OPTIONS } from '../../shared/lead';
 import { listValue, readDigitsList } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
 import { pfPaginate } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -109,7 +108,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

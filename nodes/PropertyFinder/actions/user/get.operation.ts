@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { fieldError, isDigits, readText } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
 import { pfRequest } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -18,7 +17,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The Property Finder user ID (a number). To find the agent of a lead, use Get Many with the lead\'s public profile ID.',
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

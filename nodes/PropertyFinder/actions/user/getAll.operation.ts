@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { readDigitsList, readEmailList } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
 import { pfPaginate } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -51,7 +50,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
