@@ -20,6 +20,7 @@ import {
 	withDetail,
 } from '../nodes/shared/token';
 import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
+import { EXPERT_DEFAULT_BASE_URL } from '../nodes/PropertyFinder/transport/expert';
 
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
 
@@ -72,7 +73,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api-v2.mycrm.com',
+			default: EXPERT_DEFAULT_BASE_URL,
 			description: 'Change only for a staging server or the local sandbox',
 		},
 		{
