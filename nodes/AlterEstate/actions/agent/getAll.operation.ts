@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
-import { AGENTS_PATH, alterEstateRead } from '../../transport';
+import { AGENTS_PATH, agentList, alterEstateRead } from '../../transport';
 
 const properties: INodeProperties[] = [...returnAllAndLimit, optionsCollection()];
 
@@ -15,15 +15,6 @@ export const description = updateDisplayOptions(
 interface AgentQuery {
 	limit?: number;
 	timeout?: number;
-}
-
-/** AlterEstate answers a plain list of active agents; a paginated `{results}` is read as well. */
-export function agentList(body: unknown): IDataObject[] {
-	if (Array.isArray(body)) return body as IDataObject[];
-	if (body && typeof body === 'object' && Array.isArray((body as IDataObject).results)) {
-		return (body as IDataObject).results as IDataObject[];
-	}
-	return [];
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): AgentQuery {
