@@ -1,449 +1,45 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
-import { asItemError, itemRanges, markOutcomeUnknown, mayHaveCreated } from '../../../shared/execute';
-import { readTimeout, timeoutOption } from '../../../shared/fields';
-import type { LeadInputSpec } from '../../../shared/mapping';
-import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
-import type { PhoneOptions } from '../../../shared/leads';
-import {
-	leadOptionsCollection,
-	leadResult,
-	onDuplicateProperty,
-} from '../../../shared/leads';
+import { asItemError, markOutcomeUnknown, mayHaveCreated } from '../../../shared/execute';
+import { readTimeout } from '../../../shared/fields';
+import { missingColumn, readLeadInput } from '../../../shared/mapping';
+import { leadResult } from '../../../shared/leads';
 import {
 	compact,
 	fieldError,
 	isBlank,
 	readEmail,
-	readJsonObject,
 	readOptionalText,
 	readPhone,
 } from '../../../shared/validate';
 import {
 	CLOSINGDEALZ_LEADS_PATH,
 	CLOSINGDEALZ_MAX_BATCH,
-	CLOSINGDEALZ_MAX_NOTES,
 	CLOSINGDEALZ_RATE_LIMIT,
 	CLOSINGDEALZ_RATE_WINDOW_SECONDS,
 	closingDealzLimiter,
 	closingDealzRequest,
 } from '../../transport';
+import { INPUT } from './create.fields';
+import type { ClosingDealzLead, CreateOptions } from './create.readers';
+import {
+	IDENTIFYING,
+	field,
+	readBatchSize,
+	readContacts,
+	readCustomJson,
+	readDate,
+	readEmployeeCount,
+	readLabels,
+	readNotes,
+	readOptions,
+	takeCustom,
+} from './create.readers';
+import { afterBatch, forgetUnsent, skip } from './skipAlreadySent';
 
-/** The fields "Map Automatically" reads from the item's columns (all optional). */
-const INPUT: LeadInputSpec = {
-	topLevel: [],
-	additional: [
-		'company',
-		'contactPerson',
-		'email',
-		'phoneNumber',
-		'jobTitle',
-		'notes',
-		'labels',
-		'industry',
-		'employeeCount',
-		'website',
-		'linkedIn',
-		'twitter',
-		'facebook',
-		'address',
-		'date',
-		'contacts',
-	],
-};
-
-const contactFields: INodeProperties[] = [
-	{
-		displayName: 'Address',
-		name: 'address',
-		type: 'string',
-		default: '',
-		placeholder: 'Marina Gate 2, Dubai Marina',
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-	},
-	{
-		displayName: 'Last Name',
-		name: 'lastName',
-		type: 'string',
-		default: '',
-		placeholder: 'Khan',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		default: '',
-		placeholder: 'Ahmed',
-		description: 'First name of the contact',
-	},
-	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
-		default: '',
-		placeholder: '+971501234567',
-	},
-	{
-		displayName: 'Role',
-		name: 'role',
-		type: 'string',
-		default: '',
-		placeholder: 'Decision Maker',
-		description: "The contact's role in the deal",
-	},
-];
-
-const properties: INodeProperties[] = [
-	{
-		displayName:
-			'Leads are sent in batches of up to 100 per request. Every input item still gets its own output item. Fill in at least one of Company, Contact Person, Email or Phone Number.',
-		name: 'batchNotice',
-		type: 'notice',
-		default: '',
-	},
-	onDuplicateProperty('ClosingDealz'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Address',
-				name: 'address',
-				type: 'string',
-				default: '',
-				placeholder: 'Business Bay, Dubai',
-			},
-			{
-				displayName: 'Company',
-				name: 'company',
-				type: 'string',
-				default: '',
-				placeholder: 'Acme Properties LLC',
-			},
-			{
-				displayName: 'Contact Person',
-				name: 'contactPerson',
-				type: 'string',
-				default: '',
-				placeholder: 'Ahmed Khan',
-				description: 'Full name of the person to talk to',
-			},
-			{
-				displayName: 'Contacts',
-				name: 'contacts',
-				type: 'fixedCollection',
-				placeholder: 'Add Contact',
-				typeOptions: { multipleValues: true },
-				default: {},
-				description: 'More people at this lead, each stored as a contact',
-				options: [{ displayName: 'Contact', name: 'contact', values: contactFields }],
-			},
-			{
-				displayName: 'Custom Fields (JSON)',
-				name: 'customJson',
-				type: 'json',
-				default: '{}',
-				description:
-					'Any other field of the ClosingDealz lead object, e.g. {"isContact": true}. Merged into the lead; the fields set above take precedence.',
-			},
-			{
-				displayName: 'Date',
-				name: 'date',
-				type: 'dateTime',
-				default: '',
-				description: 'Date of the lead, e.g. when the enquiry arrived',
-			},
-			{
-				displayName: 'Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-			},
-			{
-				displayName: 'Employee Count',
-				name: 'employeeCount',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 1,
-				description: "Number of employees of the lead's company",
-			},
-			{
-				displayName: 'Facebook',
-				name: 'facebook',
-				type: 'string',
-				default: '',
-				placeholder: 'https://facebook.com/acme',
-			},
-			{
-				displayName: 'Industry',
-				name: 'industry',
-				type: 'string',
-				default: '',
-				placeholder: 'Real Estate',
-			},
-			{
-				displayName: 'Job Title',
-				name: 'jobTitle',
-				type: 'string',
-				default: '',
-				placeholder: 'Head of Sales',
-			},
-			{
-				displayName: 'Labels',
-				name: 'labels',
-				type: 'string',
-				default: '',
-				placeholder: 'Property Finder, Hot',
-				description: 'Comma-separated labels, or a list mapped with an expression',
-			},
-			{
-				displayName: 'LinkedIn',
-				name: 'linkedIn',
-				type: 'string',
-				default: '',
-				placeholder: 'https://linkedin.com/in/ahmed-khan',
-			},
-			{
-				displayName: 'Notes',
-				name: 'notes',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: `Anything else about the lead (at most ${CLOSINGDEALZ_MAX_NOTES} characters)`,
-			},
-			{
-				displayName: 'Phone Number',
-				name: 'phoneNumber',
-				type: 'string',
-				default: '',
-				placeholder: '+971501234567',
-			},
-			{
-				displayName: 'Twitter',
-				name: 'twitter',
-				type: 'string',
-				default: '',
-				placeholder: 'https://x.com/acme',
-			},
-			{
-				displayName: 'Website',
-				name: 'website',
-				type: 'string',
-				default: '',
-				placeholder: 'https://acme.example',
-			},
-		],
-	},
-	leadOptionsCollection(undefined, [
-		{
-			displayName: 'Batch Size',
-			name: 'batchSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: CLOSINGDEALZ_MAX_BATCH },
-			default: CLOSINGDEALZ_MAX_BATCH,
-			description: `How many leads go in one request (at most ${CLOSINGDEALZ_MAX_BATCH}). If one lead of a batch is rejected, ClosingDealz rejects the whole batch.`,
-		},
-		{
-			displayName: 'Rate Limit (Requests)',
-			name: 'rateLimit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: CLOSINGDEALZ_RATE_LIMIT,
-			description:
-				'Most requests sent per rate-limit window with one API key. ClosingDealz allows 100 per minute; lower it when other apps use the same key.',
-		},
-		{
-			displayName: 'Rate Limit Window (Seconds)',
-			name: 'rateLimitWindow',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: CLOSINGDEALZ_RATE_WINDOW_SECONDS,
-			description: 'Length of the window the rate limit is counted over',
-		},
-		{
-			displayName: 'Remembered Leads',
-			name: 'historySize',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10000,
-			description:
-				'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
-		},
-		{
-			displayName: 'Skip Already Sent',
-			name: 'skipAlreadySent',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to skip leads this node already sent in an earlier execution (same phone, else e-mail, else company). ClosingDealz itself does not detect duplicates. Skipped items come out as duplicates.',
-		},
-		timeoutOption,
-	]),
-];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['lead'], operation: ['create'] } },
-	withFieldMapping(properties, ['additionalFields'], INPUT),
-);
-
-interface CreateOptions extends PhoneOptions {
-	batchSize?: number;
-	skipAlreadySent?: boolean;
-	historySize?: number;
-	rateLimit?: number;
-	rateLimitWindow?: number;
-}
-
-export interface ClosingDealzLead {
-	lead: IDataObject;
-	/** Normalised phone, lower-cased e-mail and company, for duplicate checks. */
-	phone?: string;
-	email?: string;
-	company?: string;
-}
-
-/** The fields of the lead object that say who the lead is. */
-const IDENTIFYING = ['company', 'contactPerson', 'email', 'phoneNumber'];
-
-function readLabels(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-): string[] | undefined {
-	if (isBlank(value)) return undefined;
-	const list = Array.isArray(value) ? value : String(value).split(',');
-	if (list.some((label) => label !== null && typeof label === 'object')) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Labels',
-			'must be text or a list of texts',
-			'Enter labels separated by commas, e.g. Property Finder, Hot.',
-		);
-	}
-	const labels = list.map((label) => String(label ?? '').trim()).filter((label) => label !== '');
-	return labels.length > 0 ? labels : undefined;
-}
-
-function readNotes(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	const notes = readOptionalText(value);
-	if (notes !== undefined && notes.length > CLOSINGDEALZ_MAX_NOTES) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Notes',
-			`is ${notes.length} characters long; ClosingDealz stores at most ${CLOSINGDEALZ_MAX_NOTES}`,
-			'Shorten the notes, e.g. with {{ $json.notes.slice(0, 6900) }}.',
-		);
-	}
-	return notes;
-}
-
-function readEmployeeCount(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-): number | undefined {
-	if (isBlank(value)) return undefined;
-	const count = typeof value === 'number' ? value : Number(String(value).replace(/[\s,]/g, ''));
-	if (!Number.isInteger(count) || count < 1) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Employee Count',
-			`"${String(value)}" is not a whole number of 1 or more`,
-			'Enter a number such as 25, or remove the field.',
-		);
-	}
-	return count;
-}
-
-function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	if (isBlank(value)) return undefined;
-	const text = String(value).trim();
-	const time = Date.parse(text);
-	if (Number.isNaN(time)) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Date',
-			`"${text}" is not a date`,
-			'Use a date such as 2025-05-31 or 2025-05-31T14:30:00Z.',
-		);
-	}
-	return new Date(time).toISOString();
-}
-
-function readCustomJson(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
-	if (isBlank(value)) return {};
-	return readJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"isContact": true}') ?? {};
-}
-
-function readContacts(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-	options: PhoneOptions,
-): IDataObject[] | undefined {
-	const rows = ((value as IDataObject | undefined)?.contact ?? []) as IDataObject[];
-	const contacts = rows.map((row, position) => {
-		const label = (field: string) => `Contacts › Contact ${position + 1} › ${field}`;
-		return compact({
-			name: readOptionalText(row.name),
-			lastName: readOptionalText(row.lastName),
-			email: isBlank(row.email) ? undefined : readEmail(ctx, itemIndex, label('Email'), row.email),
-			phoneNumber: isBlank(row.phoneNumber)
-				? undefined
-				: readPhone(ctx, itemIndex, label('Phone Number'), row.phoneNumber, options),
-			address: readOptionalText(row.address),
-			role: readOptionalText(row.role),
-		});
-	});
-	const filled = contacts.filter((contact) => Object.keys(contact).length > 0);
-	return filled.length > 0 ? filled : undefined;
-}
-
-/**
- * Remove `name` (in any letter case) from the custom JSON and return its value for checking;
- * undefined when absent or blank.
- */
-function takeCustom(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	custom: IDataObject,
-	name: string,
-): { label: string; value: string } | undefined {
-	let found: { label: string; value: string } | undefined;
-	for (const key of Object.keys(custom).filter((candidate) => candidate.toLowerCase() === name.toLowerCase())) {
-		const value = custom[key];
-		delete custom[key];
-		if (isBlank(value) || found) continue;
-		const label = `Custom Fields (JSON) › ${key}`;
-		if (typeof value === 'object') {
-			throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', `Write it as text, e.g. {"${name}": "…"}.`);
-		}
-		found = { label, value: String(value) };
-	}
-	return found;
-}
-
-/** Look a field up the way ClosingDealz binds JSON: case-insensitively. */
-function field(lead: IDataObject, name: string): unknown {
-	const key = Object.keys(lead).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-	return key === undefined ? undefined : lead[key];
-}
+export { description } from './create.fields';
 
 function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	const input = readLeadInput(this, itemIndex, INPUT);
@@ -506,7 +102,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	// Notes may also arrive through the custom JSON: the length limit holds either way.
 	const notes = field(lead, 'notes');
 	if (typeof notes === 'string') readNotes(this, itemIndex, notes);
-	checkBatchSize(this, itemIndex, options.batchSize);
+	readBatchSize(this, itemIndex, options.batchSize);
 
 	const text = (value: unknown) =>
 		isBlank(value) || typeof value === 'object' ? undefined : String(value).trim();
@@ -516,131 +112,6 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 		email: text(field(lead, 'email'))?.toLowerCase(),
 		company: text(field(lead, 'company'))?.toLowerCase(),
 	};
-}
-
-/** The key a lead is remembered under by "Skip Already Sent": phone, else e-mail, else company. */
-export function sentKey(prepared: ClosingDealzLead): string | undefined {
-	if (prepared.phone) return `phone:${prepared.phone}`;
-	if (prepared.email) return `email:${prepared.email}`;
-	if (prepared.company) return `company:${prepared.company}`;
-	return undefined;
-}
-
-function checkBatchSize(ctx: IExecuteFunctions, itemIndex: number, value: unknown) {
-	if (value === undefined) return;
-	const size = Number(value);
-	if (!Number.isInteger(size) || size < 1 || size > CLOSINGDEALZ_MAX_BATCH) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Batch Size',
-			`${String(value)} is not allowed`,
-			`Use a whole number from 1 to ${CLOSINGDEALZ_MAX_BATCH}; ClosingDealz takes at most ${CLOSINGDEALZ_MAX_BATCH} leads per request.`,
-		);
-	}
-}
-
-function readOptions(ctx: IExecuteFunctions): CreateOptions {
-	return ctx.getNodeParameter('options', 0, {}) as CreateOptions;
-}
-
-/**
- * Keys claimed in n8n's processed-items store by this execution and not yet confirmed by a
- * successful batch. n8n's store has no "check without recording", so `skip` records every new
- * key at once (which also keeps a parallel execution from sending the same lead) and a failed
- * batch gives its keys back, so only leads ClosingDealz accepted stay remembered.
- */
-const pendingKeys = new WeakMap<object, Set<string>>();
-
-function dedupeOptions(ctx: IExecuteFunctions) {
-	const historySize = readOptions(ctx).historySize;
-	return {
-		mode: 'entries' as const,
-		maxEntries: historySize && historySize > 0 ? historySize : 10000,
-	};
-}
-
-/** The marker kept next to a key whose batch may or may not have been stored. */
-function maybeKey(key: string): string {
-	return `maybe:${key}`;
-}
-
-async function release(ctx: IExecuteFunctions, keys: string[]) {
-	if (keys.length === 0) return;
-	await ctx.helpers.removeProcessed(keys, 'node', dedupeOptions(ctx));
-	const pending = pendingKeys.get(ctx);
-	for (const key of keys) pending?.delete(key);
-}
-
-async function skip(
-	this: IExecuteFunctions,
-	entries: Array<BatchEntry<ClosingDealzLead>>,
-): Promise<Map<number, IDataObject | Error>> {
-	const skipped = new Map<number, IDataObject | Error>();
-	if (readOptions(this).skipAlreadySent !== true) return skipped;
-	const keys = [
-		...new Set(
-			entries.map((entry) => sentKey(entry.prepared)).filter((key): key is string => !!key),
-		),
-	];
-	if (keys.length === 0) return skipped;
-	const result = await this.helpers.checkProcessedAndRecord(keys, 'node', dedupeOptions(this));
-	const processed = new Set(result.processed.map(String));
-	pendingKeys.set(this, new Set(result.new.map(String)));
-	const maybe = await maybeSentKeys(this, [...processed]);
-	const maybeEntries: Array<BatchEntry<ClosingDealzLead>> = [];
-	for (const entry of entries) {
-		const key = sentKey(entry.prepared);
-		if (key && maybe.has(key)) {
-			maybeEntries.push(entry);
-			skipped.set(entry.itemIndex, maybeSentError(this, entry, key));
-		} else if (key && processed.has(key)) {
-			skipped.set(
-				entry.itemIndex,
-				leadResult(
-					'duplicate',
-					{
-						message: `Already sent to ClosingDealz by an earlier execution of this workflow (same ${key.split(':')[0]}); not sent again`,
-					},
-					{ skippedAlreadySent: true, lead: entry.prepared.lead },
-				),
-			);
-		}
-	}
-	if (maybeEntries.length > 0 && !this.continueOnFail()) {
-		// Stop before any request: give back the keys claimed for leads that will not be sent.
-		await release(this, [...(pendingKeys.get(this) ?? [])]);
-		const first = maybeEntries[0];
-		const error = maybeSentError(this, first, sentKey(first.prepared) as string);
-		error.message = `Items ${itemRanges(maybeEntries.map((entry) => entry.itemIndex))} may already be in ClosingDealz: an earlier execution sent them but never learned whether ClosingDealz stored them; nothing was sent`;
-		throw error;
-	}
-	return skipped;
-}
-
-/** Which of `keys` belong to a batch whose outcome an earlier execution did not learn. */
-async function maybeSentKeys(ctx: IExecuteFunctions, keys: string[]): Promise<Set<string>> {
-	if (keys.length === 0) return new Set();
-	// The store has no "check without recording": check, then give back what this recorded.
-	const result = await ctx.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(ctx));
-	if (result.new.length > 0) await ctx.helpers.removeProcessed(result.new, 'node', dedupeOptions(ctx));
-	return new Set(result.processed.map((key) => String(key).slice('maybe:'.length)));
-}
-
-function maybeSentError(ctx: IExecuteFunctions, entry: BatchEntry<ClosingDealzLead>, key: string) {
-	const [kind, ...rest] = key.split(':');
-	const value = rest.join(':');
-	const field = kind === 'phone' ? 'phone number' : kind === 'email' ? 'e-mail' : 'company';
-	return markOutcomeUnknown(
-		new NodeOperationError(
-			ctx.getNode(),
-			`Maybe sent: an earlier execution sent this lead (${field} ${value}) but did not learn whether ClosingDealz stored it; not sent again`,
-			{
-				itemIndex: entry.itemIndex,
-				description: `Search ClosingDealz for the ${field} ${value}. If the lead is there, nothing is missing. If it is not, send this item once with "Skip Already Sent" off.`,
-			},
-		),
-	);
 }
 
 async function sendBatch(
@@ -702,34 +173,7 @@ async function sendBatch(
 		maybeStored = mayHaveCreated(error);
 		throw asItemError(this, error, entries[0].itemIndex);
 	} finally {
-		if (!accepted && readOptions(this).skipAlreadySent === true) {
-			const keys = entries
-				.map((entry) => sentKey(entry.prepared))
-				.filter((key): key is string => !!key);
-			if (maybeStored) {
-				// ClosingDealz may have stored this batch: keep its keys, so a rerun does not send it
-				// again, and mark them "maybe sent", so the rerun says so instead of "duplicate".
-				await this.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', dedupeOptions(this));
-				const pending = pendingKeys.get(this);
-				for (const key of keys) pending?.delete(key);
-			}
-			// A batch ClosingDealz refused is not remembered as sent. Without "continue on fail"
-			// the run stops here: later batches are never sent either.
-			const refused = maybeStored ? [] : keys;
-			const unsent = this.continueOnFail()
-				? refused
-				: [...new Set([...refused, ...(pendingKeys.get(this) ?? [])])];
-			await release(this, unsent);
-		}
-	}
-}
-
-async function afterBatch(this: IExecuteFunctions, entries: Array<BatchEntry<ClosingDealzLead>>) {
-	const pending = pendingKeys.get(this);
-	if (!pending) return;
-	for (const entry of entries) {
-		const key = sentKey(entry.prepared);
-		if (key) pending.delete(key);
+		if (!accepted && readOptions(this).skipAlreadySent === true) await forgetUnsent(this, entries, maybeStored);
 	}
 }
 
