@@ -87,7 +87,8 @@ describe('authentication and token caching', () => {
 		expect(sim.calls('POST', '/v1/auth/token')).toHaveLength(0);
 		for (const call of leadCalls()) {
 			expect(call.headers.authorization).toMatch(/^Bearer pf-token-/);
-			expect(call.headers['user-agent']).toBeTruthy();
+			// The package names itself to Property Finder (the contract's package name).
+			expect(call.headers['user-agent']).toBe('n8n-nodes-property-leads');
 			expect(call.headers['x-pf-error-format']).toBe('problem-json-v2');
 		}
 		expectNoSecret(paged);
