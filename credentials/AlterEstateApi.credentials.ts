@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { ALTERESTATE_DEFAULT_BASE_URL } from '../nodes/AlterEstate/transport';
+
 /**
  * AlterEstate uses two tokens: the account API key (`Authorization: Token …`) for the one
  * write endpoint, POST /api/v1/leads/, and the public token (`aetoken` header) for the read
@@ -50,7 +52,7 @@ export class AlterEstateApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://secure.alterestate.com',
+			default: ALTERESTATE_DEFAULT_BASE_URL,
 			description: 'Change only for a staging server or the local sandbox. Paths under /api/v1 are added by the node.',
 		},
 	];

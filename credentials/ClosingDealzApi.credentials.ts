@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { CLOSINGDEALZ_DEFAULT_BASE_URL } from '../nodes/ClosingDealz/transport';
+
 export class ClosingDealzApi implements ICredentialType {
 	name = 'closingDealzApi';
 
@@ -33,7 +35,7 @@ export class ClosingDealzApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://app.closingdealz.io',
+			default: CLOSINGDEALZ_DEFAULT_BASE_URL,
 			description: 'Change only for a staging server or the local sandbox',
 		},
 	];

@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { INFINITY_DEFAULT_BASE_URL } from '../nodes/InfinityCrm/transport';
+
 export class InfinityCrmApi implements ICredentialType {
 	name = 'infinityCrmApi';
 
@@ -29,7 +31,7 @@ export class InfinityCrmApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://erp.infinityrealty.ae',
+			default: INFINITY_DEFAULT_BASE_URL,
 			description: 'Change only for a staging server or the local sandbox',
 		},
 	];

@@ -2,7 +2,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -12,6 +11,7 @@ import type {
 import {
 	answerText,
 	requestToken,
+	tokenError,
 	tokenFailure,
 	tokenOwner,
 	tokenOwnerProperty,
@@ -132,17 +132,12 @@ export class PropertyFinderApi implements ICredentialType {
 			noToken: 'The token endpoint answered without an access token',
 			failed: withDetail(`The token request failed (HTTP ${status})`, detail),
 		}[tokenFailure(status)];
-		// Shaped like an HTTP client error so n8n and the node's transport read the status code.
-		const error = new Error(message) as Error & { response: IDataObject };
-		error.response = {
+		throw tokenError(
+			message,
 			status,
-			headers: redactDeep(answer.headers, secrets),
-			data:
-				typeof body === 'string' && /^\s*</.test(body)
-					? body
-					: { type: 'AUTHENTICATION', detail: message },
-		};
-		throw error;
+			redactDeep(answer.headers, secrets),
+			typeof body === 'string' && /^\s*</.test(body) ? body : { type: 'AUTHENTICATION', detail: message },
+		);
 	}
 
 	async authenticate(

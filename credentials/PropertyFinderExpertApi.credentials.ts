@@ -12,6 +12,7 @@ import type {
 import {
 	answerText,
 	requestToken,
+	tokenError,
 	tokenFailure,
 	tokenOwner,
 	tokenOwnerProperty,
@@ -19,6 +20,7 @@ import {
 	withDetail,
 } from '../nodes/shared/token';
 import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
+import { EXPERT_DEFAULT_BASE_URL } from '../nodes/PropertyFinder/transport/expert';
 
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
 
@@ -71,7 +73,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api-v2.mycrm.com',
+			default: EXPERT_DEFAULT_BASE_URL,
 			description: 'Change only for a staging server or the local sandbox',
 		},
 		{
@@ -126,14 +128,7 @@ export class PropertyFinderExpertApi implements ICredentialType {
 			noToken: 'the token answer held no access token; check the token URL in the credential',
 			failed: withDetail(`the token request failed (HTTP ${status})`, detail),
 		}[tokenFailure(status)];
-		// Shaped like an HTTP client error, under `cause`: the node's transport reads the status
-		// (429 and 503 are retried), and n8n does not ask for a second token with the same
-		// refused key and secret (it would on a top-level 401).
-		const error = new Error(`PF Expert CRM: ${reason}`) as Error & { cause: IDataObject };
-		error.cause = {
-			response: { status, headers: redactDeep(answer.headers, secrets), data: { message: reason } },
-		};
-		throw error;
+		throw tokenError(`PF Expert CRM: ${reason}`, status, redactDeep(answer.headers, secrets), { message: reason });
 	}
 
 	async authenticate(

@@ -507,18 +507,8 @@ export async function route(
 	return await runOperation(ctx, module.operation);
 }
 
-/** An item-indexed error about one parameter, naming the field and the fix. */
-export function fieldError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	problem: string,
-	fix?: string,
-): NodeOperationError {
-	// A message never carries a hostile value whole: readers quote excerpts, this is the backstop.
-	const said = problem.length > 400 ? `${problem.slice(0, 400)}…` : problem;
-	return new NodeOperationError(ctx.getNode(), `${field}: ${said}`, {
-		itemIndex,
-		description: fix,
-	});
-}
+/**
+ * Kept for the Property Finder lead operations that still import it from here; the one
+ * definition is in validate.ts with the other field readers.
+ */
+export { fieldError } from './validate';

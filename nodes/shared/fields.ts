@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fieldError } from './execute';
+import { fieldError } from './validate';
 
 /**
  * Parameters that read operations of every service share, with display options filled in by
@@ -28,11 +28,16 @@ export const limitProperty: INodeProperties = {
 /** Return All / Limit, as every n8n "Get Many" operation has them. */
 export const returnAllAndLimit: INodeProperties[] = [returnAllProperty, limitProperty];
 
+/**
+ * The request timeout of every operation, in milliseconds, read with `readTimeout`. The
+ * minimum is 1 so that no value a saved workflow holds (the Property Finder operations once
+ * accepted any positive number) is refused.
+ */
 export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout (Ms)',
 	name: 'timeout',
 	type: 'number',
-	typeOptions: { minValue: 1000 },
+	typeOptions: { minValue: 1 },
 	default: 30000,
 	description: 'How long to wait for an answer before giving up on a request',
 };
@@ -66,6 +71,6 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | u
 }
 
 /** The `timeout` option when it is a number; anything else leaves the transport's default. */
-export function readTimeout(options: IDataObject): number | undefined {
+export function readTimeout(options: { timeout?: unknown }): number | undefined {
 	return typeof options.timeout === 'number' ? options.timeout : undefined;
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fieldError } from './execute';
+import { fieldError } from './validate';
 
 /**
  * "Map Automatically" for the create-lead operations, the way n8n's Google Sheets and Postgres

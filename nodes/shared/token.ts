@@ -52,6 +52,23 @@ export function tokenFailure(status: number): 'refused' | 'rateLimited' | 'noTok
 	return 'failed';
 }
 
+/**
+ * The error a credential's `preAuthentication` throws when the answer held no token: shaped
+ * like an HTTP client error with the answer under `cause.response`, never `response`.
+ *
+ * Why `cause`: n8n-core's httpRequestWithAuthentication catches what preAuthentication throws
+ * and, when `error.response.status` is 401, calls preAuthentication a second time to "refresh"
+ * the token — a second token request with the same refused key and secret, on every run. Under
+ * `cause`, n8n-core sees no status and fails at once, while the shared transport still reads
+ * the status, headers and body (describeAttemptFailure walks the cause chain), so 429 and 503
+ * are retried and a refusal is reported as one. `headers` and `data` must be redacted already.
+ */
+export function tokenError(message: string, status: number, headers: IDataObject, data: unknown): Error {
+	const error = new Error(message) as Error & { cause: IDataObject };
+	error.cause = { response: { status, headers, data } };
+	return error;
+}
+
 /** `text`, followed by `: detail` when there is a detail. */
 export function withDetail(text: string, detail: string | undefined): string {
 	return detail ? `${text}: ${detail}` : text;

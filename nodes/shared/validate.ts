@@ -1,15 +1,31 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { fieldError } from './execute';
 import { MoneyFormatError, parseMoney } from './money';
 import { PhoneFormatError, preparePhone } from './phone';
 import type { PhoneOptions } from './leads';
 
 /**
- * Field readers used by every operation's `prepare`: each one either returns a clean value or
- * throws an item-indexed error that names the field (by its label) and says how to fix it.
+ * Field readers used by every operation's `prepare`: each `read…` either returns a clean value
+ * or throws an item-indexed error (`fieldError`) that names the field (by its label) and says
+ * how to fix it. The predicates (`is…`) and list splitters here throw nothing.
  */
+
+/** An item-indexed error about one parameter, naming the field and the fix. */
+export function fieldError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	fix?: string,
+): NodeOperationError {
+	// A message never carries a hostile value whole: readers quote excerpts, this is the backstop.
+	const said = problem.length > 400 ? `${problem.slice(0, 400)}…` : problem;
+	return new NodeOperationError(ctx.getNode(), `${field}: ${said}`, {
+		itemIndex,
+		description: fix,
+	});
+}
 
 /**
  * Longest values the readers look at. Every reader checks the length before any pattern
@@ -61,7 +77,7 @@ export function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-export function requireText(
+export function readText(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
@@ -77,7 +93,7 @@ export function requireText(
 }
 
 /** Trimmed text, or undefined when blank (so the field is left out of the request). */
-export function optionalText(value: unknown): string | undefined {
+export function readOptionalText(value: unknown): string | undefined {
 	if (isBlank(value)) return undefined;
 	return String(value).trim();
 }
@@ -95,7 +111,7 @@ export function isEmail(email: string): boolean {
 	return dot >= 1 && dot <= domain.length - 3;
 }
 
-export function checkEmail(
+export function readEmail(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
@@ -111,7 +127,7 @@ export function checkEmail(
 	return email;
 }
 
-export function checkPhone(
+export function readPhone(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
@@ -132,7 +148,7 @@ export function checkPhone(
 	}
 }
 
-export function checkMoney(
+export function readMoney(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
@@ -149,7 +165,7 @@ export function checkMoney(
 	}
 }
 
-export function checkChoice<T extends string>(
+export function readChoice<T extends string>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
@@ -170,19 +186,19 @@ export function compact<T extends IDataObject>(object: T): T {
 }
 
 /**
- * A JSON object field: an object mapped by an expression, or its JSON text (undefined when the
- * text is blank). `example` is a small object of the service's, shown in the fix.
+ * A JSON object field: an object mapped by an expression, or its JSON text (undefined when
+ * blank). `example` is a small object of the service's, shown in the fix.
  */
-export function checkJsonObject(
+export function readJsonObject(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	label: string,
 	value: unknown,
 	example: string,
 ): IDataObject | undefined {
+	if (isBlank(value)) return undefined;
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
-		if (value.trim() === '') return undefined;
 		boundedText(ctx, itemIndex, label, value, MAX_LENGTH.text, 'a JSON field');
 		try {
 			parsed = JSON.parse(value);
@@ -195,3 +211,141 @@ export function checkJsonObject(
 	}
 	return parsed as IDataObject;
 }
+
+/** Digits only: the form of every numeric ID the services use (0 included). */
+export function isDigits(text: string): boolean {
+	return /^\d+$/.test(text);
+}
+
+/** A list parameter: an array from an expression or comma-separated text. */
+export function listValue(value: unknown): string[] {
+	if (value === undefined || value === null) return [];
+	const entries = Array.isArray(value) ? value : String(value).split(',');
+	return entries.map((entry) => String(entry).trim()).filter((entry) => entry !== '');
+}
+
+/**
+ * A list from a comma-, semicolon- or line-separated string, a JSON array text, an array,
+ * objects with an `id`, or a single value.
+ */
+export function splitList(value: unknown): string[] {
+	if (value === undefined || value === null) return [];
+	if (Array.isArray(value)) return value.flatMap((entry) => splitList(entry));
+	if (typeof value === 'number') return [String(value)];
+	if (typeof value === 'object') {
+		const id = (value as IDataObject).id;
+		return id === undefined ? [] : splitList(id);
+	}
+	const raw = String(value).trim();
+	if (raw.startsWith('[')) {
+		try {
+			return splitList(JSON.parse(raw));
+		} catch {
+			// not JSON: read it as a comma-separated list
+		}
+	}
+	return raw
+		.split(/[,;\n]/)
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
+/**
+ * A required positive whole-number ID (PF Expert CRM lead and user IDs). `fix` names the
+ * service's form of an ID.
+ */
+export function readId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	fix = 'PF Expert CRM IDs are whole numbers, e.g. 35436.',
+): number {
+	if (isBlank(value)) {
+		throw fieldError(ctx, itemIndex, label, 'is required but empty', 'Enter the numeric ID or map it from the input, e.g. {{ $json.id }}.');
+	}
+	const textValue = String(value).trim();
+	if (typeof value === 'object' || !isDigits(textValue) || Number(textValue) <= 0) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			label,
+			`"${typeof value === 'object' ? JSON.stringify(value) : textValue}" is not an ID`,
+			fix,
+		);
+	}
+	return Number(textValue);
+}
+
+/** Positive whole-number IDs (read with `splitList`), de-duplicated, in the given order. */
+export function readIdList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): number[] {
+	const ids: number[] = [];
+	for (const part of splitList(value)) {
+		if (!isDigits(part) || Number(part) <= 0) {
+			throw fieldError(
+				ctx,
+				itemIndex,
+				label,
+				`"${part}" is not an ID`,
+				'Use numeric IDs separated by commas, e.g. 35436, 35437, or map a list of numbers.',
+			);
+		}
+		if (!ids.includes(Number(part))) ids.push(Number(part));
+	}
+	return ids;
+}
+
+/**
+ * Numeric IDs of a read filter (read with `listValue`), as text in the given order; `what`
+ * names one of them in the message ("a public profile ID").
+ */
+export function readDigitsList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	what: string,
+	fix: string,
+): string[] {
+	const ids = listValue(value);
+	const bad = ids.find((id) => !isDigits(id));
+	if (bad !== undefined) throw fieldError(ctx, itemIndex, label, `"${bad}" is not ${what}`, fix);
+	return ids;
+}
+
+/** E-mail addresses of a read filter (read with `listValue`), each checked like `readEmail`. */
+export function readEmailList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	fix: string,
+): string[] {
+	const emails = listValue(value);
+	const bad = emails.find((email) => !isEmail(email));
+	if (bad !== undefined) throw fieldError(ctx, itemIndex, label, `"${excerpt(bad)}" is not a valid e-mail address`, fix);
+	return emails;
+}
+
+/** A whole number ≥ 0 (sizes, bedrooms, bathrooms; thousands commas allowed); undefined when empty. */
+export function readCount(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): number | undefined {
+	if (isBlank(value)) return undefined;
+	const textValue = String(value).trim().replace(/,/g, '');
+	if (!isDigits(textValue)) {
+		throw fieldError(ctx, itemIndex, label, `"${String(value)}" is not a whole number`, 'Enter a number such as 2, or leave the field empty.');
+	}
+	return Number(textValue);
+}
+
+/** The former name of `readText`, kept for the Property Finder lead operations until they move. */
+export const requireText = readText;

@@ -87,7 +87,8 @@ describe('authentication and token caching', () => {
 		expect(sim.calls('POST', '/v1/auth/token')).toHaveLength(0);
 		for (const call of leadCalls()) {
 			expect(call.headers.authorization).toMatch(/^Bearer pf-token-/);
-			expect(call.headers['user-agent']).toBeTruthy();
+			// The package names itself to Property Finder (the contract's package name).
+			expect(call.headers['user-agent']).toBe('n8n-nodes-property-leads');
 			expect(call.headers['x-pf-error-format']).toBe('problem-json-v2');
 		}
 		expectNoSecret(paged);
@@ -126,6 +127,9 @@ describe('authentication and token caching', () => {
 		expect(result.error?.message).toMatch(/^Property Finder: API key and secret refused by the token endpoint \(HTTP 401\)/);
 		expect(result.error?.message).toMatch(/Invalid API key or secret/);
 		expect(leadCalls()).toHaveLength(0);
+		// One token request: n8n-core asks for a token again after a 401, which a refused key
+		// and secret must not trigger (the refusal is not shaped as a top-level 401 response).
+		expect(sim.calls('POST', '/v1/auth/token')).toHaveLength(1);
 		const text = JSON.stringify({ outputs: result.outputs, error: result.error, message: result.error?.message });
 		expect(text).not.toContain(API_SECRET);
 		expect(text).not.toContain(API_KEY);

@@ -153,6 +153,8 @@ describe('PF Expert CRM → authentication', () => {
 		expect(result.error?.message).toMatch(/PF Expert CRM: the API key and secret were refused \(HTTP 401\): Client authentication failed/);
 		expect(apiCalls()).toHaveLength(0);
 		expect(sim.tokenCalls).toBe(0);
+		// One token request: the refusal must not make n8n-core ask for a token a second time.
+		expect(sim.calls('POST', EXPERT_TOKEN_PATH)).toHaveLength(1);
 		expectNoSecret(result.error);
 		expect(JSON.stringify(result.error)).not.toContain('wrong-secret-value');
 	});

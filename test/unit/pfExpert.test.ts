@@ -1,5 +1,5 @@
 import { expertErrorMessage, toExpertDate } from '../../nodes/PropertyFinder/transport/expert';
-import { splitList } from '../../nodes/PropertyFinder/actions/crmLead/fields';
+import { splitList } from '../../nodes/shared/validate';
 import { bodyFromLead, mergeLeadBody, missingMandatory } from '../../nodes/PropertyFinder/actions/crmLead/body';
 
 describe('PF Expert CRM error messages', () => {

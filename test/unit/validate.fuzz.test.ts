@@ -10,13 +10,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	MAX_LENGTH,
-	checkChoice,
-	checkEmail,
-	checkJsonObject,
-	checkMoney,
-	checkPhone,
+	readChoice,
+	readEmail,
+	readJsonObject,
+	readMoney,
+	readPhone,
 	isEmail,
-	requireText,
+	readText,
 } from '../../nodes/shared/validate';
 
 const node = { id: 'n', name: 'Subject', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
@@ -38,13 +38,13 @@ const hostile = fc.oneof(
 type Reader = (value: string) => unknown;
 
 const readers: Array<[string, Reader, number]> = [
-	['Email', (value) => checkEmail(ctx, 3, 'Email', value), MAX_LENGTH.email],
-	['Phone', (value) => checkPhone(ctx, 3, 'Phone', value, {}), MAX_LENGTH.phone],
-	['Phone', (value) => checkPhone(ctx, 3, 'Phone', value, { normalizePhone: false }), MAX_LENGTH.phone],
-	['Budget', (value) => checkMoney(ctx, 3, 'Budget', value), Infinity],
-	['Category', (value) => checkChoice(ctx, 3, 'Category', value, ['apartment', 'villa']), MAX_LENGTH.choice],
-	['Name', (value) => requireText(ctx, 3, 'Name', value), MAX_LENGTH.text],
-	['Custom Fields (JSON)', (value) => checkJsonObject(ctx, 3, 'Custom Fields (JSON)', value, '{}'), Infinity],
+	['Email', (value) => readEmail(ctx, 3, 'Email', value), MAX_LENGTH.email],
+	['Phone', (value) => readPhone(ctx, 3, 'Phone', value, {}), MAX_LENGTH.phone],
+	['Phone', (value) => readPhone(ctx, 3, 'Phone', value, { normalizePhone: false }), MAX_LENGTH.phone],
+	['Budget', (value) => readMoney(ctx, 3, 'Budget', value), Infinity],
+	['Category', (value) => readChoice(ctx, 3, 'Category', value, ['apartment', 'villa']), MAX_LENGTH.choice],
+	['Name', (value) => readText(ctx, 3, 'Name', value), MAX_LENGTH.text],
+	['Custom Fields (JSON)', (value) => readJsonObject(ctx, 3, 'Custom Fields (JSON)', value, '{}'), Infinity],
 ];
 
 describe('field readers on long and hostile text', () => {
@@ -70,9 +70,9 @@ describe('field readers on long and hostile text', () => {
 
 	it('a 100 KB e-mail is refused for its length, and the message quotes only an excerpt', () => {
 		const value = `${'a'.repeat(50_000)}@${'b.'.repeat(25_000)}`;
-		expect(() => checkEmail(ctx, 0, 'Email', value)).toThrow(/^Email: is 100001 characters long; an e-mail address takes at most/);
+		expect(() => readEmail(ctx, 0, 'Email', value)).toThrow(/^Email: is 100001 characters long; an e-mail address takes at most/);
 		try {
-			checkEmail(ctx, 0, 'Email', value);
+			readEmail(ctx, 0, 'Email', value);
 		} catch (error) {
 			expect((error as Error).message.length).toBeLessThan(300);
 		}
@@ -80,18 +80,18 @@ describe('field readers on long and hostile text', () => {
 
 	it('the quadratic case of the former e-mail pattern is refused, not evaluated', () => {
 		const value = `a@${'a.'.repeat(50_000)} `;
-		expect(() => checkEmail(ctx, 0, 'Email', value)).toThrow(/characters long/);
+		expect(() => readEmail(ctx, 0, 'Email', value)).toThrow(/characters long/);
 		expect(isEmail(value)).toBe(false);
 	});
 
 	it('long phone numbers and amounts are refused for their length before parsing', () => {
-		expect(() => checkPhone(ctx, 0, 'Phone', '5'.repeat(100_000), {})).toThrow(/^Phone: is 100000 characters long; a phone number takes at most 64/);
-		expect(() => checkMoney(ctx, 0, 'Budget', '1,'.repeat(50_000))).toThrow(/^Budget: is 100000 characters long; an amount takes at most 64/);
+		expect(() => readPhone(ctx, 0, 'Phone', '5'.repeat(100_000), {})).toThrow(/^Phone: is 100000 characters long; a phone number takes at most 64/);
+		expect(() => readMoney(ctx, 0, 'Budget', '1,'.repeat(50_000))).toThrow(/^Budget: is 100000 characters long; an amount takes at most 64/);
 	});
 
 	it('objects are refused as e-mail and phone, not turned into "[object Object]"', () => {
-		expect(() => checkEmail(ctx, 0, 'Email', { a: 1 })).toThrow(/must be text/);
-		expect(() => checkPhone(ctx, 0, 'Phone', ['050'], {})).toThrow(/must be text/);
+		expect(() => readEmail(ctx, 0, 'Email', { a: 1 })).toThrow(/must be text/);
+		expect(() => readPhone(ctx, 0, 'Phone', ['050'], {})).toThrow(/must be text/);
 	});
 
 	it('isEmail agrees with the former pattern on every short input', () => {

@@ -6,9 +6,9 @@ import * as lead from './lead';
 import * as property from './property';
 
 export const modules: Record<string, Record<string, OperationModule>> = {
-	lead: { create: lead.create },
-	agent: { getAll: agent.getAll },
-	property: { get: property.get, getAll: property.getAll },
+	lead: lead.modules,
+	agent: agent.modules,
+	property: property.modules,
 };
 
 export const properties: INodeProperties[] = [

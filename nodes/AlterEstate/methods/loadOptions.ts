@@ -1,9 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { agentList } from '../actions/agent/getAll.operation';
 import {
 	AGENTS_PATH,
+	agentList,
 	MISSING_PUBLIC_TOKEN,
 	MISSING_PUBLIC_TOKEN_FIX,
 	alterEstateRead,

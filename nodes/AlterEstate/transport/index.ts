@@ -101,3 +101,12 @@ export async function alterEstateRead<T = unknown>(
 		itemIndex,
 	)) as ApiResponse<T>;
 }
+
+/** AlterEstate answers a plain list of active agents; a paginated `{results}` is read as well. */
+export function agentList(body: unknown): IDataObject[] {
+	if (Array.isArray(body)) return body as IDataObject[];
+	if (body && typeof body === 'object' && Array.isArray((body as IDataObject).results)) {
+		return (body as IDataObject).results as IDataObject[];
+	}
+	return [];
+}

@@ -4,7 +4,7 @@ import type { OperationModule } from '../../shared/execute';
 import * as lead from './lead';
 
 export const modules: Record<string, Record<string, OperationModule>> = {
-	lead: { create: lead.create },
+	lead: lead.modules,
 };
 
 export const properties: INodeProperties[] = [

@@ -1,14 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 /**
- * The request timeout of the Enterprise API operations: unlike the shared one it names
- * Property Finder and accepts any positive number of milliseconds.
+ * Kept for the Property Finder lead operations, which import the timeout option from here; the
+ * one definition (and its reader, `readTimeout`) is in nodes/shared/fields.ts.
  */
-export const requestTimeoutOption: INodeProperties = {
-	displayName: 'Timeout (Ms)',
-	name: 'timeout',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 30000,
-	description: 'How long to wait for each answer from Property Finder before giving up on a request',
-};
+export { timeoutOption as requestTimeoutOption } from '../../shared/fields';

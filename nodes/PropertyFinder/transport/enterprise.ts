@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PagedRecords, pageSizeFor } from '../../shared/paging';
 import { normalizePhone } from '../../shared/phone';
+import { listValue } from '../../shared/validate';
 import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
 import { apiRequest, joinUrl, transportContext } from '../../shared/transport';
 
@@ -234,12 +235,8 @@ export function clampCreatedAtFrom(date: string, now: number = Date.now()): { va
 	return { value: new Date(earliest).toISOString().replace(/\.\d{3}Z$/, 'Z'), clamped: true };
 }
 
-/** A list parameter: an array from an expression or comma-separated text. */
-export function listValue(value: unknown): string[] {
-	if (value === undefined || value === null) return [];
-	const entries = Array.isArray(value) ? value : String(value).split(',');
-	return entries.map((entry) => String(entry).trim()).filter((entry) => entry !== '');
-}
+/** Kept for the lead operations and the polling trigger, which import it from here. */
+export { listValue };
 
 const ARRAY_FILTERS = [
 	'channel',

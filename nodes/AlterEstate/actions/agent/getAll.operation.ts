@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
-import { AGENTS_PATH, alterEstateRead } from '../../transport';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { AGENTS_PATH, agentList, alterEstateRead } from '../../transport';
 
 const properties: INodeProperties[] = [...returnAllAndLimit, optionsCollection()];
 
@@ -17,18 +17,9 @@ interface AgentQuery {
 	timeout?: number;
 }
 
-/** AlterEstate answers a plain list of active agents; a paginated `{results}` is read as well. */
-export function agentList(body: unknown): IDataObject[] {
-	if (Array.isArray(body)) return body as IDataObject[];
-	if (body && typeof body === 'object' && Array.isArray((body as IDataObject).results)) {
-		return (body as IDataObject).results as IDataObject[];
-	}
-	return [];
-}
-
 function prepare(this: IExecuteFunctions, itemIndex: number): AgentQuery {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return { limit: readLimit(this, itemIndex), timeout: options.timeout as number | undefined };
+	return { limit: readLimit(this, itemIndex), timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, query: AgentQuery, itemIndex: number) {

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationModule } from '../../../shared/execute';
 import * as getAll from './getAll.operation';
 
-export { getAll };
+/** The operations of this resource, by their `operation` value. */
+export const modules: Record<string, OperationModule> = { getAll };
 
 export const description: INodeProperties[] = [
 	{

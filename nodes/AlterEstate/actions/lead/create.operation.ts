@@ -3,8 +3,8 @@ import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/fields';
+import { markOutcomeUnknown } from '../../../shared/execute';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
@@ -16,15 +16,16 @@ import {
 	onDuplicateProperty,
 } from '../../../shared/leads';
 import {
-	checkChoice,
-	checkEmail,
-	checkJsonObject,
-	checkMoney,
-	checkPhone,
 	compact,
+	fieldError,
 	isBlank,
-	optionalText,
-	requireText,
+	readChoice,
+	readEmail,
+	readJsonObject,
+	readMoney,
+	readOptionalText,
+	readPhone,
+	readText,
 } from '../../../shared/validate';
 import { LEADS_PATH, alterEstateWrite } from '../../transport';
 
@@ -286,7 +287,7 @@ function checkCurrency(ctx: IExecuteFunctions, itemIndex: number, value: unknown
 }
 
 function checkCustomFields(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject | undefined {
-	const custom = checkJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"preferred_area": "Marina"}');
+	const custom = readJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"preferred_area": "Marina"}');
 	return custom && Object.keys(custom).length > 0 ? custom : undefined;
 }
 
@@ -295,28 +296,28 @@ function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {
 	const fields = input.additional;
 	const options = this.getNodeParameter('options', itemIndex, {}) as PhoneOptions;
 
-	const fullName = requireText(this, itemIndex, 'Full Name', input.top.fullName);
-	const phone = checkPhone(
+	const fullName = readText(this, itemIndex, 'Full Name', input.top.fullName);
+	const phone = readPhone(
 		this,
 		itemIndex,
 		'Phone',
-		requireText(this, itemIndex, 'Phone', input.top.phone),
+		readText(this, itemIndex, 'Phone', input.top.phone),
 		options,
 	);
-	const email = checkEmail(
+	const email = readEmail(
 		this,
 		itemIndex,
 		'Email',
-		requireText(this, itemIndex, 'Email', input.top.email),
+		readText(this, itemIndex, 'Email', input.top.email),
 	);
 	const related = isBlank(fields.related)
 		? undefined
-		: checkEmail(this, itemIndex, 'Related Agent', fields.related);
+		: readEmail(this, itemIndex, 'Related Agent', fields.related);
 	const listingType = isBlank(fields.listingType)
 		? undefined
-		: checkChoice(this, itemIndex, 'Listing Type', fields.listingType, LISTING_TYPES);
+		: readChoice(this, itemIndex, 'Listing Type', fields.listingType, LISTING_TYPES);
 	const via = isBlank(fields.via) ? undefined : checkVia(this, itemIndex, fields.via);
-	const budget = isBlank(fields.budget) ? undefined : checkMoney(this, itemIndex, 'Budget', fields.budget);
+	const budget = isBlank(fields.budget) ? undefined : readMoney(this, itemIndex, 'Budget', fields.budget);
 	const currency = isBlank(fields.currency) ? undefined : checkCurrency(this, itemIndex, fields.currency);
 	const customFields =
 		fields.customFields === undefined ? undefined : checkCustomFields(this, itemIndex, fields.customFields);
@@ -325,26 +326,26 @@ function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {
 		full_name: fullName,
 		phone,
 		email,
-		property_uid: optionalText(fields.propertyUid),
-		utm_source: optionalText(fields.utmSource),
-		utm_campaign: optionalText(fields.utmCampaign),
-		utm_content: optionalText(fields.utmContent),
-		utm_medium: optionalText(fields.utmMedium),
-		utm_term: optionalText(fields.utmTerm),
-		adset_name: optionalText(fields.adsetName),
-		campaign_name: optionalText(fields.campaignName),
-		form_name: optionalText(fields.formName),
-		platform: optionalText(fields.platform),
-		round_robin: optionalText(fields.roundRobin),
+		property_uid: readOptionalText(fields.propertyUid),
+		utm_source: readOptionalText(fields.utmSource),
+		utm_campaign: readOptionalText(fields.utmCampaign),
+		utm_content: readOptionalText(fields.utmContent),
+		utm_medium: readOptionalText(fields.utmMedium),
+		utm_term: readOptionalText(fields.utmTerm),
+		adset_name: readOptionalText(fields.adsetName),
+		campaign_name: readOptionalText(fields.campaignName),
+		form_name: readOptionalText(fields.formName),
+		platform: readOptionalText(fields.platform),
+		round_robin: readOptionalText(fields.roundRobin),
 		listing_type: listingType,
 		related,
-		notes: optionalText(fields.notes),
+		notes: readOptionalText(fields.notes),
 		via,
 		currency,
 		budget,
 		custom_fields: customFields,
 	});
-	return { body, phone, email, timeout: options.timeout };
+	return { body, phone, email, timeout: readTimeout(options) };
 }
 
 /**

@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
-import { optionsCollection } from '../../../shared/fields';
-import { requireText } from '../../../shared/validate';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
+import { fieldError, readText } from '../../../shared/validate';
 import { alterEstateRead, propertyViewPath } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -39,7 +38,7 @@ export function slugOf(value: string): string {
 
 function prepare(this: IExecuteFunctions, itemIndex: number): PropertyLookup {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const value = requireText(this, itemIndex, 'Slug', this.getNodeParameter('slug', itemIndex));
+	const value = readText(this, itemIndex, 'Slug', this.getNodeParameter('slug', itemIndex));
 	const slug = slugOf(value);
 	if (!/^[\w-]+$/.test(slug)) {
 		throw fieldError(
@@ -50,7 +49,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyLookup {
 			'Use the last part of the property page address: letters, digits, dashes and underscores only.',
 		);
 	}
-	return { slug, timeout: options.timeout as number | undefined };
+	return { slug, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, lookup: PropertyLookup, itemIndex: number) {

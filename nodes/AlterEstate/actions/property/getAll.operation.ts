@@ -2,9 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
-import { optionsCollection, readLimit, returnAllAndLimit } from '../../../shared/fields';
-import { checkChoice, checkMoney, compact, isBlank, optionalText } from '../../../shared/validate';
+import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import {
+	compact,
+	fieldError,
+	isBlank,
+	readChoice,
+	readMoney,
+	readOptionalText,
+} from '../../../shared/validate';
 import { PROPERTIES_FILTER_PATH, alterEstateRead } from '../../transport';
 
 /** AlterEstate's listing type ids in the property filter. */
@@ -178,8 +184,8 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
 	const f = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const limit = readLimit(this, itemIndex);
 
-	const priceMin = isBlank(f.priceMin) ? undefined : checkMoney(this, itemIndex, 'Price Min', f.priceMin);
-	const priceMax = isBlank(f.priceMax) ? undefined : checkMoney(this, itemIndex, 'Price Max', f.priceMax);
+	const priceMin = isBlank(f.priceMin) ? undefined : readMoney(this, itemIndex, 'Price Min', f.priceMin);
+	const priceMax = isBlank(f.priceMax) ? undefined : readMoney(this, itemIndex, 'Price Max', f.priceMax);
 	range(this, itemIndex, 'Price', priceMin, priceMax);
 	const roomsMin = count(this, itemIndex, 'Rooms Min', f.roomsMin);
 	const roomsMax = count(this, itemIndex, 'Rooms Max', f.roomsMax);
@@ -189,18 +195,18 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
 	range(this, itemIndex, 'Area', areaMin, areaMax);
 	const listingType = isBlank(f.listingType)
 		? undefined
-		: checkChoice(this, itemIndex, 'Listing Type', f.listingType, ['sale', 'rent'] as const);
-	const currency = optionalText(f.currency)?.toUpperCase();
+		: readChoice(this, itemIndex, 'Listing Type', f.listingType, ['sale', 'rent'] as const);
+	const currency = readOptionalText(f.currency)?.toUpperCase();
 	if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
 		throw fieldError(this, itemIndex, 'Currency', `"${String(f.currency).trim()}" is not a currency code`, 'Use a three-letter code such as USD or DOP.');
 	}
 
 	const qs = compact({
-		search: optionalText(f.search),
+		search: readOptionalText(f.search),
 		listing_type: listingType ? PROPERTY_LISTING_TYPES[listingType] : undefined,
 		category: id(this, itemIndex, 'Category ID', f.category),
-		city_name: optionalText(f.cityName),
-		sector: optionalText(f.sector),
+		city_name: readOptionalText(f.cityName),
+		sector: readOptionalText(f.sector),
 		currency,
 		value_min: priceMin,
 		value_max: priceMax,
@@ -212,7 +218,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
 		area_max: areaMax || undefined,
 		agent: id(this, itemIndex, 'Agent ID', f.agent),
 	});
-	return { qs, limit, timeout: options.timeout as number | undefined };
+	return { qs, limit, timeout: readTimeout(options) };
 }
 
 interface PropertyPage {

@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationModule } from '../../../shared/execute';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { get, getAll };
+/** The operations of this resource, by their `operation` value. */
+export const modules: Record<string, OperationModule> = { get, getAll };
 
 export const description: INodeProperties[] = [
 	{

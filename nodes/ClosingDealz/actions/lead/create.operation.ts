@@ -13,7 +13,7 @@ import {
 	leadResult,
 	onDuplicateProperty,
 } from '../../../shared/leads';
-import { checkEmail, checkJsonObject, checkPhone, compact, isBlank, optionalText } from '../../../shared/validate';
+import { readEmail, readJsonObject, readPhone, compact, isBlank, readOptionalText } from '../../../shared/validate';
 import {
 	CLOSINGDEALZ_LEADS_PATH,
 	CLOSINGDEALZ_MAX_BATCH,
@@ -320,7 +320,7 @@ function readLabels(
 }
 
 function readNotes(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	const notes = optionalText(value);
+	const notes = readOptionalText(value);
 	if (notes !== undefined && notes.length > CLOSINGDEALZ_MAX_NOTES) {
 		throw fieldError(
 			ctx,
@@ -370,7 +370,7 @@ function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unknown): st
 
 function readCustomJson(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
 	if (isBlank(value)) return {};
-	return checkJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"isContact": true}') ?? {};
+	return readJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"isContact": true}') ?? {};
 }
 
 function readContacts(
@@ -383,14 +383,14 @@ function readContacts(
 	const contacts = rows.map((row, position) => {
 		const label = (field: string) => `Contacts › Contact ${position + 1} › ${field}`;
 		return compact({
-			name: optionalText(row.name),
-			lastName: optionalText(row.lastName),
-			email: isBlank(row.email) ? undefined : checkEmail(ctx, itemIndex, label('Email'), row.email),
+			name: readOptionalText(row.name),
+			lastName: readOptionalText(row.lastName),
+			email: isBlank(row.email) ? undefined : readEmail(ctx, itemIndex, label('Email'), row.email),
 			phoneNumber: isBlank(row.phoneNumber)
 				? undefined
-				: checkPhone(ctx, itemIndex, label('Phone Number'), row.phoneNumber, options),
-			address: optionalText(row.address),
-			role: optionalText(row.role),
+				: readPhone(ctx, itemIndex, label('Phone Number'), row.phoneNumber, options),
+			address: readOptionalText(row.address),
+			role: readOptionalText(row.role),
 		});
 	});
 	const filled = contacts.filter((contact) => Object.keys(contact).length > 0);
@@ -440,27 +440,27 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	const customPhone = takeCustom(this, itemIndex, custom, 'phoneNumber');
 	const customEmail = takeCustom(this, itemIndex, custom, 'email');
 	const phoneNumber = !isBlank(fields.phoneNumber)
-		? checkPhone(this, itemIndex, 'Phone Number', fields.phoneNumber, options)
-		: customPhone && checkPhone(this, itemIndex, customPhone.label, customPhone.value, options);
+		? readPhone(this, itemIndex, 'Phone Number', fields.phoneNumber, options)
+		: customPhone && readPhone(this, itemIndex, customPhone.label, customPhone.value, options);
 	const email = !isBlank(fields.email)
-		? checkEmail(this, itemIndex, 'Email', fields.email)
-		: customEmail && checkEmail(this, itemIndex, customEmail.label, customEmail.value);
+		? readEmail(this, itemIndex, 'Email', fields.email)
+		: customEmail && readEmail(this, itemIndex, customEmail.label, customEmail.value);
 
 	const own = compact({
-		company: optionalText(fields.company),
-		contactPerson: optionalText(fields.contactPerson),
-		jobTitle: optionalText(fields.jobTitle),
+		company: readOptionalText(fields.company),
+		contactPerson: readOptionalText(fields.contactPerson),
+		jobTitle: readOptionalText(fields.jobTitle),
 		email,
 		phoneNumber,
 		notes: readNotes(this, itemIndex, fields.notes),
 		labels: readLabels(this, itemIndex, fields.labels),
-		industry: optionalText(fields.industry),
+		industry: readOptionalText(fields.industry),
 		employeeCount: readEmployeeCount(this, itemIndex, fields.employeeCount),
-		website: optionalText(fields.website),
-		linkedIn: optionalText(fields.linkedIn),
-		twitter: optionalText(fields.twitter),
-		facebook: optionalText(fields.facebook),
-		address: optionalText(fields.address),
+		website: readOptionalText(fields.website),
+		linkedIn: readOptionalText(fields.linkedIn),
+		twitter: readOptionalText(fields.twitter),
+		facebook: readOptionalText(fields.facebook),
+		address: readOptionalText(fields.address),
 		date: readDate(this, itemIndex, fields.date),
 		contacts: readContacts(this, itemIndex, fields.contacts, options),
 	} as IDataObject);

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationModule } from '../../../shared/execute';
 import * as create from './create.operation';
 
-export { create };
+/** The operations of this resource, by their `operation` value. */
+export const modules: Record<string, OperationModule> = { create };
 
 export const description: INodeProperties[] = [
 	{

@@ -3,8 +3,8 @@ import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError, markOutcomeUnknown } from '../../../shared/execute';
-import { timeoutOption } from '../../../shared/fields';
+import { markOutcomeUnknown } from '../../../shared/execute';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import type { PhoneOptions } from '../../../shared/leads';
@@ -16,14 +16,15 @@ import {
 	onDuplicateProperty,
 } from '../../../shared/leads';
 import {
-	checkChoice,
-	checkEmail,
-	checkMoney,
-	checkPhone,
 	compact,
+	fieldError,
 	isBlank,
-	optionalText,
-	requireText,
+	readChoice,
+	readEmail,
+	readMoney,
+	readOptionalText,
+	readPhone,
+	readText,
 } from '../../../shared/validate';
 import { INFINITY_LEADS_PATH, infinityRequest } from '../../transport';
 
@@ -213,20 +214,20 @@ function prepare(this: IExecuteFunctions, itemIndex: number): InfinityLead {
 	const fields = input.additional;
 	const options = this.getNodeParameter('options', itemIndex, {}) as PhoneOptions;
 
-	const name = requireText(this, itemIndex, 'Name', input.top.name);
+	const name = readText(this, itemIndex, 'Name', input.top.name);
 	const phone = isBlank(fields.phone)
 		? undefined
-		: checkPhone(this, itemIndex, 'Phone', fields.phone, options);
+		: readPhone(this, itemIndex, 'Phone', fields.phone, options);
 	const alternatePhone = isBlank(fields.alternatePhone)
 		? undefined
-		: checkPhone(this, itemIndex, 'Alternate Phone', fields.alternatePhone, options);
-	const email = isBlank(fields.email) ? undefined : checkEmail(this, itemIndex, 'Email', fields.email);
+		: readPhone(this, itemIndex, 'Alternate Phone', fields.alternatePhone, options);
+	const email = isBlank(fields.email) ? undefined : readEmail(this, itemIndex, 'Email', fields.email);
 	const budgetMin = isBlank(fields.budgetMin)
 		? undefined
-		: checkMoney(this, itemIndex, 'Budget Min', fields.budgetMin);
+		: readMoney(this, itemIndex, 'Budget Min', fields.budgetMin);
 	const budgetMax = isBlank(fields.budgetMax)
 		? undefined
-		: checkMoney(this, itemIndex, 'Budget Max', fields.budgetMax);
+		: readMoney(this, itemIndex, 'Budget Max', fields.budgetMax);
 	if (budgetMin !== undefined && budgetMax !== undefined && budgetMin > budgetMax) {
 		throw fieldError(
 			this,
@@ -238,29 +239,29 @@ function prepare(this: IExecuteFunctions, itemIndex: number): InfinityLead {
 	}
 	const category = isBlank(fields.category)
 		? undefined
-		: checkChoice(this, itemIndex, 'Category', fields.category, CATEGORIES);
+		: readChoice(this, itemIndex, 'Category', fields.category, CATEGORIES);
 	const emirate = isBlank(fields.emirate)
 		? undefined
-		: checkChoice(this, itemIndex, 'Emirate', fields.emirate, EMIRATES);
+		: readChoice(this, itemIndex, 'Emirate', fields.emirate, EMIRATES);
 
 	const body = compact({
 		name,
 		phone,
 		email,
 		alternate_phone: alternatePhone,
-		country: optionalText(fields.country),
+		country: readOptionalText(fields.country),
 		emirate,
-		project: optionalText(fields.project),
-		developer: optionalText(fields.developer),
+		project: readOptionalText(fields.project),
+		developer: readOptionalText(fields.developer),
 		budget_min: budgetMin,
 		budget_max: budgetMax,
 		category,
 		beds: fields.beds === undefined || isBlank(fields.beds) ? undefined : String(fields.beds).trim(),
-		location: optionalText(fields.location),
-		lead_source: optionalText(fields.leadSource) ?? 'api',
-		notes: optionalText(fields.notes),
+		location: readOptionalText(fields.location),
+		lead_source: readOptionalText(fields.leadSource) ?? 'api',
+		notes: readOptionalText(fields.notes),
 	});
-	return { body, phone, timeout: options.timeout };
+	return { body, phone, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, lead: InfinityLead, itemIndex: number) {

@@ -2,9 +2,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdProperty, readId } from './fields';
+import { leadIdProperty } from './fields';
+import { readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,
@@ -36,7 +37,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedAssign {
 	return {
 		leadId: readId(this, itemIndex, 'Lead ID', this.getNodeParameter('leadId', itemIndex)),
 		userId: readId(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex)),
-		timeout: options.timeout,
+		timeout: readTimeout(options),
 	};
 }
 

@@ -1,25 +1,29 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { fieldError } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { checkChoice, checkEmail, checkMoney, checkPhone, isBlank, requireText } from '../../../shared/validate';
+import {
+	fieldError,
+	isBlank,
+	readChoice,
+	readCount,
+	readEmail,
+	readId,
+	readIdList,
+	readJsonObject,
+	readMoney,
+	readPhone,
+	readText,
+	splitList,
+} from '../../../shared/validate';
 import {
 	CATEGORIES,
-	FIELD_LABELS,
 	FINANCIALS,
-	MANDATORY_FIELDS,
-	MANDATORY_PREFERENCE_FIELDS,
 	MORTGAGE_STATUSES,
 	QUALITIES,
 	SOURCES,
 	STATUSES,
 	TITLES,
 	preferenceValues,
-	readCount,
-	readId,
-	readIdList,
-	readJsonObject,
-	splitList,
 } from './fields';
 
 /**
@@ -69,6 +73,27 @@ const FIELDS: FieldSpec[] = [
 	{ name: 'customFields', api: 'fields', label: 'Custom Fields (JSON)', kind: 'json' },
 ];
 
+/** The wishlist fields the API requires, in the order they are checked, with their readers. */
+const MANDATORY_PREFERENCE: Array<{
+	name: string;
+	api: string;
+	label: string;
+	hint: string;
+	read: (ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown) => IDataObject[string];
+}> = [
+	{ name: 'types', api: 'types', label: 'Types', hint: 'Enter at least one property type ID, e.g. 2.', read: readIdList },
+	{
+		name: 'locations',
+		api: 'locations',
+		label: 'Locations',
+		hint: 'Enter at least one location ID, e.g. are.2.15.',
+		read: (_ctx, _itemIndex, _label, value) => splitList(value),
+	},
+	{ name: 'fromPrice', api: 'from_price', label: 'Min Price', hint: 'Enter the lowest price in AED, e.g. 1,200,000.', read: readMoney },
+	{ name: 'toPrice', api: 'to_price', label: 'Max Price', hint: 'Enter the highest price in AED, e.g. 1,500,000.', read: readMoney },
+	{ name: 'offeringType', api: 'offering_type', label: 'Offering Type', hint: 'Choose Rent or Sale.', read: readText },
+];
+
 function readPreference(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -94,21 +119,10 @@ function readPreference(
 	const missing = (name: string, hint: string) =>
 		fieldError(ctx, itemIndex, label(`Preference › ${name}`), 'is required but empty', hint);
 
-	if (given('types')) out.types = readIdList(ctx, itemIndex, label('Preference › Types'), values.types);
-	else if (requireAll) throw missing('Types', 'Enter at least one property type ID, e.g. 2.');
-
-	if (given('locations')) out.locations = splitList(values.locations);
-	else if (requireAll) throw missing('Locations', 'Enter at least one location ID, e.g. are.2.15.');
-
-	if (given('fromPrice')) out.from_price = checkMoney(ctx, itemIndex, label('Preference › Min Price'), values.fromPrice);
-	else if (requireAll) throw missing('Min Price', 'Enter the lowest price in AED, e.g. 1,200,000.');
-
-	if (given('toPrice')) out.to_price = checkMoney(ctx, itemIndex, label('Preference › Max Price'), values.toPrice);
-	else if (requireAll) throw missing('Max Price', 'Enter the highest price in AED, e.g. 1,500,000.');
-
-	if (given('offeringType')) {
-		out.offering_type = requireText(ctx, itemIndex, label('Preference › Offering Type'), values.offeringType);
-	} else if (requireAll) throw missing('Offering Type', 'Choose Rent or Sale.');
+	for (const field of MANDATORY_PREFERENCE) {
+		if (given(field.name)) out[field.api] = field.read(ctx, itemIndex, label(`Preference › ${field.label}`), values[field.name]);
+		else if (requireAll) throw missing(field.label, field.hint);
+	}
 
 	// Amenities are mandatory for the API but may be an empty list.
 	if (given('amenities')) out.amenities = readIdList(ctx, itemIndex, label('Preference › Amenities'), values.amenities);
@@ -178,13 +192,13 @@ export function buildLeadBody(
 		}
 		switch (field.kind) {
 			case 'choice':
-				body[field.api] = checkChoice(ctx, itemIndex, fieldLabel, value, field.allowed ?? []);
+				body[field.api] = readChoice(ctx, itemIndex, fieldLabel, value, field.allowed ?? []);
 				break;
 			case 'phone':
-				body[field.api] = checkPhone(ctx, itemIndex, fieldLabel, value, options);
+				body[field.api] = readPhone(ctx, itemIndex, fieldLabel, value, options);
 				break;
 			case 'email':
-				body[field.api] = checkEmail(ctx, itemIndex, fieldLabel, value);
+				body[field.api] = readEmail(ctx, itemIndex, fieldLabel, value);
 				break;
 			case 'id':
 				body[field.api] = readId(ctx, itemIndex, fieldLabel, value);
@@ -195,15 +209,15 @@ export function buildLeadBody(
 				break;
 			}
 			case 'note':
-				body[field.api] = [{ body: requireText(ctx, itemIndex, fieldLabel, value) }];
+				body[field.api] = [{ body: readText(ctx, itemIndex, fieldLabel, value) }];
 				break;
 			case 'json': {
-				const object = readJsonObject(ctx, itemIndex, fieldLabel, value);
-				if (object) body[field.api] = object;
+				const object = readJsonObject(ctx, itemIndex, fieldLabel, value, '{"1": "2 pets"}');
+				if (object && Object.keys(object).length > 0) body[field.api] = object;
 				break;
 			}
 			default:
-				body[field.api] = requireText(ctx, itemIndex, fieldLabel, value);
+				body[field.api] = readText(ctx, itemIndex, fieldLabel, value);
 		}
 	}
 	const preference = readPreference(ctx, itemIndex, input.preference, label, requireAll);
@@ -304,12 +318,12 @@ export function mergeLeadBody(current: IDataObject, changes: IDataObject): IData
 
 /** The first mandatory field the merged body still lacks, by its label; undefined when complete. */
 export function missingMandatory(body: IDataObject): string | undefined {
-	for (const key of MANDATORY_FIELDS) if (!present(body[key])) return FIELD_LABELS[key];
+	for (const field of FIELDS) if (field.mandatory && !present(body[field.api])) return field.label;
 	const preference = body.preference as IDataObject | undefined;
-	if (!preference || typeof preference !== 'object') return FIELD_LABELS.preference;
-	for (const key of MANDATORY_PREFERENCE_FIELDS) {
-		const value = preference[key];
-		if (!present(value) || (Array.isArray(value) && value.length === 0)) return FIELD_LABELS[`preference.${key}`];
+	if (!preference || typeof preference !== 'object') return 'Preference';
+	for (const field of MANDATORY_PREFERENCE) {
+		const value = preference[field.api];
+		if (!present(value) || (Array.isArray(value) && value.length === 0)) return `Preference › ${field.label}`;
 	}
 	return undefined;
 }

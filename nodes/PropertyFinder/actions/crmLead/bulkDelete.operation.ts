@@ -2,10 +2,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdsProperty, readIdList } from './fields';
+import { leadIdsProperty } from './fields';
+import { fieldError, readIdList } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,7 +38,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBulkDelete
 	if (leadIds.length === 0) {
 		throw fieldError(this, itemIndex, 'Lead IDs', 'is empty; nothing was deleted', EMPTY_FIX);
 	}
-	return { leadIds, timeout: options.timeout };
+	return { leadIds, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedBulkDelete, itemIndex: number) {

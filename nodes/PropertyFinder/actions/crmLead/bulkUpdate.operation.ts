@@ -2,11 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
-import { checkChoice, isBlank } from '../../../shared/validate';
-import { optionsCollection } from '../../../shared/fields';
+import { fieldError, isBlank, readChoice, readId, readIdList } from '../../../shared/validate';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { STATUSES, STATUS_OPTIONS, leadIdsProperty, readId, readIdList } from './fields';
+import { STATUSES, STATUS_OPTIONS, leadIdsProperty } from './fields';
 
 const properties: INodeProperties[] = [
 	leadIdsProperty,
@@ -59,14 +58,14 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBulkUpdate
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const status = isBlank(fields.status)
 		? undefined
-		: checkChoice(this, itemIndex, 'Update Fields › Status', fields.status, STATUSES);
+		: readChoice(this, itemIndex, 'Update Fields › Status', fields.status, STATUSES);
 	const userId = isBlank(fields.userId)
 		? undefined
 		: readId(this, itemIndex, 'Update Fields › Assigned User ID', fields.userId);
 	if (status === undefined && userId === undefined) {
 		throw fieldError(this, itemIndex, 'Update Fields', 'no change chosen', 'Add "Status", "Assigned User ID" or both under "Update Fields".');
 	}
-	return { leadIds, status, userId, timeout: options.timeout };
+	return { leadIds, status, userId, timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedBulkUpdate, itemIndex: number) {

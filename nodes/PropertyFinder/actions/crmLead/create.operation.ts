@@ -5,7 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemOperation } from '../../../shared/execute';
 import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { timeoutOption } from '../../../shared/fields';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
@@ -146,7 +146,7 @@ async function findByMobile(ctx: IExecuteFunctions, lead: PreparedCreate, itemIn
 			method: 'GET',
 			path: '/leads',
 			qs: { 'filters[mobile]': lead.mobile, page: 1, per_page: 1 },
-			timeout: lead.options.timeout,
+			timeout: readTimeout(lead.options),
 			idempotent: true,
 		},
 		itemIndex,
@@ -178,7 +178,7 @@ async function send(this: IExecuteFunctions, lead: PreparedCreate, itemIndex: nu
 				path: '/leads',
 				body: { lead: lead.body },
 				expand: lead.options.expandData,
-				timeout: lead.options.timeout,
+				timeout: readTimeout(lead.options),
 				// The API has no idempotency key: a repeated create would make a second lead. So
 				// a create is repeated only after a 429 or a 503 with Retry-After (not acted on).
 				idempotent: false,

@@ -3,9 +3,10 @@ import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { transportContext } from '../../../shared/transport';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { leadIdProperty, readId } from './fields';
+import { leadIdProperty } from './fields';
+import { readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [leadIdProperty, optionsCollection()];
 
@@ -23,7 +24,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedDelete {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
 	return {
 		leadId: readId(this, itemIndex, 'Lead ID', this.getNodeParameter('leadId', itemIndex)),
-		timeout: options.timeout,
+		timeout: readTimeout(options),
 	};
 }
 

@@ -1,10 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-
-import { fieldError } from '../../../shared/execute';
-import { isBlank } from '../../../shared/validate';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /**
- * Field definitions and readers shared by the PF Expert CRM lead operations. The choice lists
+ * Field definitions shared by the PF Expert CRM lead operations. The choice lists
  * are the values the API documents; every dropdown still accepts an expression.
  */
 
@@ -381,106 +378,7 @@ export const optionalLeadFields: INodeProperties[] = [
 ];
 
 // ---------------------------------------------------------------------------------------
-// Readers: each returns a clean value or throws an item-indexed error naming the field.
-
-/** A list from a comma-separated string, a JSON array text, an array, or a single value. */
-export function splitList(value: unknown): string[] {
-	if (value === undefined || value === null) return [];
-	if (Array.isArray(value)) return value.flatMap((entry) => splitList(entry));
-	if (typeof value === 'number') return [String(value)];
-	if (typeof value === 'object') {
-		const id = (value as IDataObject).id;
-		return id === undefined ? [] : splitList(id);
-	}
-	const raw = String(value).trim();
-	if (raw.startsWith('[')) {
-		try {
-			return splitList(JSON.parse(raw));
-		} catch {
-			// not JSON: read it as a comma-separated list
-		}
-	}
-	return raw
-		.split(/[,;\n]/)
-		.map((part) => part.trim())
-		.filter((part) => part !== '');
-}
-
-/** Positive integer IDs, de-duplicated, in the given order. */
-export function readIdList(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-): number[] {
-	const ids: number[] = [];
-	for (const part of splitList(value)) {
-		if (!/^\d+$/.test(part) || Number(part) <= 0) {
-			throw fieldError(
-				ctx,
-				itemIndex,
-				label,
-				`"${part}" is not an ID`,
-				'Use numeric IDs separated by commas, e.g. 35436, 35437, or map a list of numbers.',
-			);
-		}
-		if (!ids.includes(Number(part))) ids.push(Number(part));
-	}
-	return ids;
-}
-
-export function readId(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): number {
-	if (isBlank(value)) {
-		throw fieldError(ctx, itemIndex, label, 'is required but empty', 'Enter the numeric ID or map it from the input, e.g. {{ $json.id }}.');
-	}
-	const textValue = String(value).trim();
-	if (typeof value === 'object' || !/^\d+$/.test(textValue) || Number(textValue) <= 0) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			label,
-			`"${typeof value === 'object' ? JSON.stringify(value) : textValue}" is not an ID`,
-			'PF Expert CRM IDs are whole numbers, e.g. 35436.',
-		);
-	}
-	return Number(textValue);
-}
-
-/** A whole number ≥ 0 for sizes, bedrooms and bathrooms; undefined when empty. */
-export function readCount(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-): number | undefined {
-	if (isBlank(value)) return undefined;
-	const textValue = String(value).trim().replace(/,/g, '');
-	if (!/^\d+$/.test(textValue)) {
-		throw fieldError(ctx, itemIndex, label, `"${String(value)}" is not a whole number`, 'Enter a number such as 2, or leave the field empty.');
-	}
-	return Number(textValue);
-}
-
-export function readJsonObject(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	label: string,
-	value: unknown,
-): IDataObject | undefined {
-	if (isBlank(value)) return undefined;
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			throw fieldError(ctx, itemIndex, label, 'is not valid JSON', 'Enter an object such as {"1": "2 pets"}.');
-		}
-	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw fieldError(ctx, itemIndex, label, 'must be a JSON object', 'Enter an object such as {"1": "2 pets"}.');
-	}
-	return Object.keys(parsed).length === 0 ? undefined : (parsed as IDataObject);
-}
+// Reading the preference collection (the field readers are in nodes/shared/validate.ts).
 
 /** The wishlist values whether the parameter came as a fixed collection or a plain object. */
 export function preferenceValues(raw: unknown): IDataObject | undefined {
@@ -490,39 +388,3 @@ export function preferenceValues(raw: unknown): IDataObject | undefined {
 	if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as IDataObject;
 	return Object.keys(object).length > 0 ? object : undefined;
 }
-
-/** Labels of the API's lead fields, for messages about the body as a whole. */
-export const FIELD_LABELS: Record<string, string> = {
-	title: 'Title',
-	first_name: 'First Name',
-	last_name: 'Last Name',
-	mobile: 'Mobile',
-	category: 'Category',
-	country: 'Country',
-	status: 'Status',
-	source: 'Source',
-	source_channel: 'Source Channel',
-	financial: 'Financial',
-	preference: 'Preference',
-	'preference.types': 'Preference › Types',
-	'preference.locations': 'Preference › Locations',
-	'preference.from_price': 'Preference › Min Price',
-	'preference.to_price': 'Preference › Max Price',
-	'preference.offering_type': 'Preference › Offering Type',
-	'preference.amenities': 'Preference › Amenities',
-};
-
-/** The fields the API requires on create and on update (PUT replaces the lead). */
-export const MANDATORY_FIELDS = [
-	'title',
-	'first_name',
-	'last_name',
-	'mobile',
-	'category',
-	'country',
-	'status',
-	'source',
-	'source_channel',
-	'financial',
-] as const;
-export const MANDATORY_PREFERENCE_FIELDS = ['types', 'locations', 'from_price', 'to_price', 'offering_type'] as const;

@@ -2,9 +2,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection } from '../../../shared/fields';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
-import { expandDataOption, leadIdProperty, readId } from './fields';
+import { expandDataOption, leadIdProperty } from './fields';
+import { readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [leadIdProperty, optionsCollection([expandDataOption])];
 
@@ -24,7 +25,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGet {
 	return {
 		leadId: readId(this, itemIndex, 'Lead ID', this.getNodeParameter('leadId', itemIndex)),
 		expand: options.expandData === true,
-		timeout: options.timeout,
+		timeout: readTimeout(options),
 	};
 }
 

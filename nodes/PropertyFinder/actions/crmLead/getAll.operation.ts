@@ -2,9 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
-import { checkChoice, checkMoney, isBlank } from '../../../shared/validate';
+import {
+	fieldError,
+	isBlank,
+	readChoice,
+	readCount,
+	readId,
+	readMoney,
+	splitList,
+} from '../../../shared/validate';
 import { expertPaginate, toExpertDate } from '../../transport/expert';
 import {
 	CATEGORIES,
@@ -21,9 +28,6 @@ import {
 	STATUSES,
 	STATUS_OPTIONS,
 	expandDataOption,
-	readCount,
-	readId,
-	splitList,
 } from './fields';
 
 const SORTS: Array<[string, string]> = [
@@ -174,7 +178,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
 	};
 	const textOf = (value: unknown) => (isBlank(value) ? undefined : String(value).trim());
 	const choice = (label: string, value: unknown, allowed: readonly string[]) =>
-		isBlank(value) ? undefined : checkChoice(this, itemIndex, `Filters › ${label}`, value, allowed);
+		isBlank(value) ? undefined : readChoice(this, itemIndex, `Filters › ${label}`, value, allowed);
 	const id = (label: string, value: unknown) => (isBlank(value) ? undefined : readId(this, itemIndex, `Filters › ${label}`, value));
 	const date = (label: string, value: unknown) => {
 		if (isBlank(value)) return undefined;
@@ -219,19 +223,19 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
 	const locations = splitList(filters.wishlistLocations);
 	if (locations.length > 0) set('[wishlist][locations][]', locations);
 	if (!isBlank(filters.wishlistFromPrice)) {
-		set('[wishlist][from_price]', checkMoney(this, itemIndex, 'Filters › Wishlist Min Price', filters.wishlistFromPrice));
+		set('[wishlist][from_price]', readMoney(this, itemIndex, 'Filters › Wishlist Min Price', filters.wishlistFromPrice));
 	}
 	if (!isBlank(filters.wishlistToPrice)) {
-		set('[wishlist][to_price]', checkMoney(this, itemIndex, 'Filters › Wishlist Max Price', filters.wishlistToPrice));
+		set('[wishlist][to_price]', readMoney(this, itemIndex, 'Filters › Wishlist Max Price', filters.wishlistToPrice));
 	}
 	set('[wishlist][from_bedroom]', readCount(this, itemIndex, 'Filters › Wishlist Min Bedrooms', filters.wishlistFromBedroom));
 	set('[wishlist][to_bedroom]', readCount(this, itemIndex, 'Filters › Wishlist Max Bedrooms', filters.wishlistToBedroom));
 
 	if (!isBlank(options.sort)) {
-		qs.sort = checkChoice(this, itemIndex, 'Options › Sort By', options.sort, SORTS.map(([, value]) => value));
+		qs.sort = readChoice(this, itemIndex, 'Options › Sort By', options.sort, SORTS.map(([, value]) => value));
 		qs.sort_order = isBlank(options.sortOrder)
 			? 'ASC'
-			: checkChoice(this, itemIndex, 'Options › Sort Order', String(options.sortOrder).toUpperCase(), ['ASC', 'DESC']);
+			: readChoice(this, itemIndex, 'Options › Sort Order', String(options.sortOrder).toUpperCase(), ['ASC', 'DESC']);
 	}
 	return {
 		qs,

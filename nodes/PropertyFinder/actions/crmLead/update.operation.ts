@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { timeoutOption } from '../../../shared/fields';
+import { readTimeout, timeoutOption } from '../../../shared/fields';
 import { leadOptionsCollection } from '../../../shared/leads';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
 import { bodyFromLead, buildLeadBody, mergeLeadBody, missingMandatory } from './body';
-import { expandDataOption, leadIdProperty, mainLeadFields, optionalLeadFields, readId } from './fields';
+import { expandDataOption, leadIdProperty, mainLeadFields, optionalLeadFields } from './fields';
+import { fieldError, readId } from '../../../shared/validate';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,
@@ -63,7 +63,7 @@ async function send(this: IExecuteFunctions, prepared: PreparedUpdate, itemIndex
 	const path = `/leads/${prepared.leadId}`;
 	const current = await expertRequest.call(
 		this,
-		{ method: 'GET', path, expand: true, timeout: prepared.options.timeout, idempotent: true },
+		{ method: 'GET', path, expand: true, timeout: readTimeout(prepared.options), idempotent: true },
 		itemIndex,
 	);
 	const body = mergeLeadBody(bodyFromLead(unwrapLead(current.body)), prepared.changes);
@@ -84,7 +84,7 @@ async function send(this: IExecuteFunctions, prepared: PreparedUpdate, itemIndex
 			path,
 			body: { lead: body },
 			expand: prepared.options.expandData,
-			timeout: prepared.options.timeout,
+			timeout: readTimeout(prepared.options),
 			// A PUT sends the whole lead: repeating it leaves the same lead.
 			idempotent: true,
 		},

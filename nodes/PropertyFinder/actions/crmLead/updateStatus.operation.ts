@@ -2,10 +2,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { checkChoice, requireText } from '../../../shared/validate';
-import { optionsCollection } from '../../../shared/fields';
+import { readChoice, readId, readText } from '../../../shared/validate';
+import { optionsCollection, readTimeout } from '../../../shared/fields';
 import { apiWarning, expertRequest, withWarning } from '../../transport/expert';
-import { STATUSES, STATUS_OPTIONS, leadIdProperty, readId } from './fields';
+import { STATUSES, STATUS_OPTIONS, leadIdProperty } from './fields';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,
@@ -35,8 +35,8 @@ interface PreparedStatus {
 function prepare(this: IExecuteFunctions, itemIndex: number): PreparedStatus {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number };
 	const leadId = readId(this, itemIndex, 'Lead ID', this.getNodeParameter('leadId', itemIndex));
-	const raw = requireText(this, itemIndex, 'Status', this.getNodeParameter('status', itemIndex));
-	return { leadId, status: checkChoice(this, itemIndex, 'Status', raw, STATUSES), timeout: options.timeout };
+	const raw = readText(this, itemIndex, 'Status', this.getNodeParameter('status', itemIndex));
+	return { leadId, status: readChoice(this, itemIndex, 'Status', raw, STATUSES), timeout: readTimeout(options) };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedStatus, itemIndex: number) {

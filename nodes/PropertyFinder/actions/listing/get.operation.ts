@@ -2,10 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
-import { requireText } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
+import { fieldError, readText } from '../../../shared/validate';
 import { pfRequest } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -28,7 +26,6 @@ const properties: INodeProperties[] = [
 				description: 'Whether to also look among draft and archived listings when no published listing has this reference',
 			},
 		],
-		requestTimeoutOption,
 	),
 ];
 
@@ -44,7 +41,7 @@ interface ListingLookup {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): ListingLookup {
-	const reference = requireText(this, itemIndex, 'Reference', this.getNodeParameter('reference', itemIndex));
+	const reference = readText(this, itemIndex, 'Reference', this.getNodeParameter('reference', itemIndex));
 	if (reference.includes(',')) {
 		throw fieldError(this, itemIndex, 'Reference', `"${reference}" holds more than one reference`, 'Enter one reference, or use Get Many for several listings.');
 	}

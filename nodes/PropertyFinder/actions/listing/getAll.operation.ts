@@ -2,11 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
 import { LISTING_CATEGORY_OPTIONS, LISTING_OFFERING_OPTIONS } from '../../shared/lead';
-import { requestTimeoutOption } from '../../shared/options';
-import { listValue, pfPaginate } from '../../transport/enterprise';
+import { listValue, readDigitsList } from '../../../shared/validate';
+import { pfPaginate } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -109,7 +108,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -131,11 +130,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): ListingSearch {
 	const qs: IDataObject = {};
 	if (publication === 'draft') qs.draft = true;
 	if (publication === 'archived') qs.archived = true;
-	const assigned = listValue(filters.assignedToId);
-	const bad = assigned.find((id) => !/^\d+$/.test(id));
-	if (bad !== undefined) {
-		throw fieldError(this, itemIndex, 'Agent Names or IDs', `"${bad}" is not a public profile ID`, 'Choose agents from the list, or map numbers such as 1001.');
-	}
+	const assigned = readDigitsList(this, itemIndex, 'Agent Names or IDs', filters.assignedToId, 'a public profile ID', 'Choose agents from the list, or map numbers such as 1001.');
 	const lists: Array<[string, string[]]> = [
 		['filter[assignedToId]', assigned],
 		['filter[bedrooms]', listValue(filters.bedrooms)],

@@ -2,10 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readTimeout } from '../../../shared/fields';
-import { requireText } from '../../../shared/validate';
-import { requestTimeoutOption } from '../../shared/options';
+import { fieldError, isDigits, readText } from '../../../shared/validate';
 import { pfRequest } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
@@ -19,7 +17,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The Property Finder user ID (a number). To find the agent of a lead, use Get Many with the lead\'s public profile ID.',
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -33,8 +31,8 @@ interface UserLookup {
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): UserLookup {
-	const userId = requireText(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex));
-	if (!/^\d+$/.test(userId)) {
+	const userId = readText(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex));
+	if (!isDigits(userId)) {
 		throw fieldError(this, itemIndex, 'User ID', `"${userId}" is not a user ID`, 'User IDs are whole numbers such as 1234.');
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

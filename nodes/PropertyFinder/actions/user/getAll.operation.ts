@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { fieldError } from '../../../shared/execute';
 import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
-import { requestTimeoutOption } from '../../shared/options';
-import { listValue, pfPaginate } from '../../transport/enterprise';
+import { readDigitsList, readEmailList } from '../../../shared/validate';
+import { pfPaginate } from '../../transport/enterprise';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -51,7 +50,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([], requestTimeoutOption),
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -70,17 +69,9 @@ function prepare(this: IExecuteFunctions, itemIndex: number): UserSearch {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
-	const profiles = listValue(filters.publicProfileId);
-	const bad = profiles.find((id) => !/^\d+$/.test(id));
-	if (bad !== undefined) {
-		throw fieldError(this, itemIndex, 'Public Profile IDs', `"${bad}" is not a public profile ID`, 'Use whole numbers such as 1001, separated by commas.');
-	}
+	const profiles = readDigitsList(this, itemIndex, 'Public Profile IDs', filters.publicProfileId, 'a public profile ID', 'Use whole numbers such as 1001, separated by commas.');
 	if (profiles.length > 0) qs.publicProfileId = profiles.join(',');
-	const emails = listValue(filters.email);
-	const badEmail = emails.find((email) => !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email));
-	if (badEmail !== undefined) {
-		throw fieldError(this, itemIndex, 'Emails', `"${badEmail}" is not a valid e-mail address`, 'Use the form name@example.com; separate several with commas.');
-	}
+	const emails = readEmailList(this, itemIndex, 'Emails', filters.email, 'Use the form name@example.com; separate several with commas.');
 	if (emails.length > 0) qs.email = emails.join(',');
 	if (typeof filters.status === 'string' && filters.status !== '') qs.status = filters.status;
 	if (typeof filters.search === 'string' && filters.search.trim() !== '') qs.search = filters.search.trim();
