@@ -65,11 +65,14 @@ export function leadsCode(
 	// Number", AlterEstate's "Full Name".
 	const lead =
 		shape === 'closingDealzColumns'
-			? "{ company: 'Company ' + k, 'Contact Person': 'Lead ' + k, email: 'lead' + k + '@example.com', 'Phone Number': '+9715' + String(k).padStart(8, '0') }"
+			? "{ company: 'Company ' + k, 'Contact Person': 'Lead ' + k, email: 'lead' + k + '@example.com', 'Phone Number': phoneOf(k) }"
 			: shape === 'fullNameColumn'
-				? "{ 'Full Name': 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }"
-				: "{ name: 'Lead ' + k, phone: '+9715' + String(k).padStart(8, '0'), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
+				? "{ 'Full Name': 'Lead ' + k, phone: phoneOf(k), email: 'lead' + k + '@example.com', company: 'Company ' + k }"
+				: "{ name: 'Lead ' + k, phone: phoneOf(k), email: 'lead' + k + '@example.com', company: 'Company ' + k }";
 	const jsCode = [
+		// A distinct, valid UAE mobile per lead (+971 5x and 7 digits; the prefix changes every
+		// ten million leads so the variants' offsets never reuse a number).
+		"const phoneOf = (k) => '+971' + ['50', '52', '54', '55', '56', '58'][Math.floor(k / 1e7) % 6] + String(k % 1e7).padStart(7, '0');",
 		`const count = ${count};`,
 		`const offset = ${offset};`,
 		'const leads = [];',
