@@ -76,6 +76,8 @@ export interface RequestSpec {
 	 * signing secret in the body): redacted from answers and errors like the credential's own.
 	 */
 	secrets?: string[];
+	/** Send once, never repeat: for a caller that bounds the time itself (a read under a deadline). */
+	once?: boolean;
 }
 
 export interface Pacer {
@@ -401,7 +403,7 @@ export async function apiRequest<T = unknown>(
 	spec: RequestSpec,
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
-	const policy: RetryPolicy = { ...DEFAULT_RETRY, ...service.retry };
+	const policy: RetryPolicy = { ...DEFAULT_RETRY, ...service.retry, ...(spec.once ? { maxRetries: 0 } : {}) };
 	const options: IHttpRequestOptions = {
 		method: spec.method,
 		url: spec.url,

@@ -149,8 +149,9 @@ async function fetchUsers(
 				method: 'GET',
 				path: '/v1/users',
 				qs: { publicProfileId: chunk.join(','), perPage: PF_USERS_PER_PAGE },
+				idempotent: true,
 				// Under a hard bound a timed-out read is not sent again: the bound decides.
-				idempotent: options.budgetMs === undefined,
+				once: options.budgetMs !== undefined,
 				timeout: options.budgetMs ?? options.timeout,
 			},
 			options.itemIndex,
