@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
+import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import { runNode } from '../harness/n8n';
 import { AlterEstateSimulator } from '../simulators/alterEstate';
 import { ClosingDealzSimulator } from '../simulators/closingDealz';
@@ -20,21 +21,7 @@ const pfx = useSimulator(new PfExpertSimulator('hi-pfx-key-1', 'hi-pfx-secret-1'
 const HUGE = `${'a.'.repeat(25_000)}@${'b.'.repeat(25_000)} `;
 const HUGE_DIGITS = '5'.repeat(100_000);
 
-const pfxBase: IDataObject = {
-	resource: 'crmLead',
-	operation: 'create',
-	title: 'mr',
-	firstName: 'Omar',
-	lastName: 'Haddad',
-	mobile: '0501112233',
-	category: 'residential',
-	country: 'AE',
-	status: 'notYetContacted',
-	source: 'propertyfinder',
-	sourceChannel: 'callTracking',
-	financial: 'cash',
-	preference: { values: { types: '2', locations: 'are.2.15', fromPrice: '1M', toPrice: '2M', offeringType: 'rent' } },
-};
+const pfxBase: IDataObject = PF_EXPERT_CREATE;
 
 const cases: Array<[string, string, IDataObject, string]> = [
 	['infinityCrm', 'Email', { resource: 'lead', operation: 'create', name: 'A', additionalFields: { email: HUGE } }, 'Email'],

@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
+import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import { runNode } from '../harness/n8n';
 import { AlterEstateSimulator } from '../simulators/alterEstate';
 import { ClosingDealzSimulator } from '../simulators/closingDealz';
@@ -89,19 +90,7 @@ function runPfx(options: IDataObject = {}, extra: Partial<RunNodeOptions> = {}) 
 	return runNode({
 		type: 'propertyFinder',
 		parameters: {
-			resource: 'crmLead',
-			operation: 'create',
-			title: 'mr',
-			firstName: 'Omar',
-			lastName: 'Haddad',
-			mobile: '0501112233',
-			category: 'residential',
-			country: 'AE',
-			status: 'notYetContacted',
-			source: 'propertyfinder',
-			sourceChannel: 'callTracking',
-			financial: 'cash',
-			preference: { values: { types: '2', locations: 'are.2.15', fromPrice: '1M', toPrice: '2M', offeringType: 'rent' } },
+			...PF_EXPERT_CREATE,
 			options: { timeout: 1000, ...options },
 		},
 		items: [{}],

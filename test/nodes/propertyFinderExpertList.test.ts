@@ -1,3 +1,4 @@
+import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
@@ -252,18 +253,7 @@ describe('PF Expert CRM → faults', () => {
 	}, 30000);
 
 	const createParams: IDataObject = {
-		operation: 'create',
-		title: 'mr',
-		firstName: 'Omar',
-		lastName: 'Haddad',
-		mobile: '0501112233',
-		category: 'residential',
-		country: 'AE',
-		status: 'notYetContacted',
-		source: 'propertyfinder',
-		sourceChannel: 'callTracking',
-		financial: 'cash',
-		preference: { values: { types: '2', locations: 'are.2.15', fromPrice: '1M', toPrice: '2M', offeringType: 'rent' } },
+		...PF_EXPERT_CREATE,
 		options: { timeout: 1000, checkExisting: false },
 	};
 	const onCreate = (req: { method: string; path: string }) => req.method === 'POST' && req.path === '/leads';
