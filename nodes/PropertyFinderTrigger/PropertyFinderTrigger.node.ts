@@ -78,7 +78,7 @@ const CREDENTIAL = 'propertyFinderApi';
 const legacyNoted = new Set<string>();
 
 function noteLegacySecret(ctx: IHookFunctions | IWebhookFunctions) {
-	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const key = nodeKeyOf(ctx);
 	if (legacyNoted.has(key)) return;
 	legacyNoted.add(key);
 	ctx.logger.warn(
@@ -89,6 +89,27 @@ function noteLegacySecret(ctx: IHookFunctions | IWebhookFunctions) {
 type Signing = { secret: string } | { refusal: string; status: number; answer: string };
 
 /**
+ * Signing secrets this process derived lately, by trigger node and activation. n8n holds the
+ * process's expression isolate for a trigger's whole webhook phase (docs/queue-mode/
+ * n8n-internals.md), so a credential read per delivery (a database query and a decryption)
+ * made every delivery of a burst wait for the one before. With the secret cached, a repeat is
+ * answered without any I/O. Memory only, never saved; an entry lives SECRET_CACHE_MS, so an
+ * edited credential is noticed (and deliveries refused, see signingSecretOf) at most that
+ * much later than without the cache.
+ */
+const SECRET_CACHE_MS = 60_000;
+const SECRET_CACHE_ENTRIES = 500;
+const recentSecrets = new Map<string, { secret: string; until: number }>();
+
+function nodeKeyOf(ctx: IHookFunctions | IWebhookFunctions): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}
+
+function forgetSecrets(nodeKey: string) {
+	for (const key of recentSecrets.keys()) if (key.startsWith(`${nodeKey}\n`)) recentSecrets.delete(key);
+}
+
+/**
  * The secret this trigger's subscriptions were made with: derived from the credential and the
  * stored nonce, or (a state saved by an earlier version) the stored secret. A refusal when there is none
  * or the credential changed since activation (Property Finder still signs with the secret of
@@ -97,6 +118,10 @@ type Signing = { secret: string } | { refusal: string; status: number; answer: s
 async function signingSecretOf(ctx: IWebhookFunctions, data: StoredSubscriptions): Promise<Signing> {
 	const inactive = { status: 401, answer: 'This trigger has no active subscription' };
 	if (typeof data.nonce === 'string' && data.nonce !== '' && typeof data.callbackUrl === 'string') {
+		const cacheKey = `${nodeKeyOf(ctx)}\n${data.nonce}\n${data.callbackUrl}\n${data.credentialCheck ?? ''}`;
+		const now = Date.now();
+		const cached = recentSecrets.get(cacheKey);
+		if (cached && cached.until > now) return { secret: cached.secret };
 		let credential: IDataObject;
 		try {
 			credential = (await ctx.getCredentials(CREDENTIAL)) as IDataObject;
@@ -113,6 +138,9 @@ async function signingSecretOf(ctx: IWebhookFunctions, data: StoredSubscriptions
 		}
 		const secret = deriveWebhookSecret(credential, data.nonce, data.callbackUrl);
 		if (secret === undefined) return { ...inactive, refusal: 'its credential has no API secret' };
+		recentSecrets.delete(cacheKey);
+		if (recentSecrets.size >= SECRET_CACHE_ENTRIES) recentSecrets.delete(recentSecrets.keys().next().value as string);
+		recentSecrets.set(cacheKey, { secret, until: now + SECRET_CACHE_MS });
 		return { secret };
 	}
 	if (typeof data.secret === 'string' && data.secret !== '') {
@@ -354,7 +382,8 @@ export class PropertyFinderTrigger implements INodeType {
 				}
 				forgetSubscription(data);
 				delete data.recentEvents;
-				inProcessDeliveries.delete(`${this.getWorkflow().id ?? ''}:${this.getNode().id}`);
+				inProcessDeliveries.delete(nodeKeyOf(this));
+				forgetSecrets(nodeKeyOf(this));
 				return true;
 			},
 		},
@@ -412,7 +441,7 @@ export class PropertyFinderTrigger implements INodeType {
 		// instance see each other. Static data is written only when the saved copy is stale,
 		// never for a repeat: n8n saves it before answering, inside the held expression isolate
 		// (why, and the restart-loss window: `admitDelivery` in delivery.ts, README).
-		const memoryKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		const memoryKey = nodeKeyOf(this);
 		const decision = admitDelivery(readRecent(data.recentEvents), inProcessDeliveries.get(memoryKey), keys, Date.now());
 		inProcessDeliveries.set(memoryKey, decision.memory);
 		if (decision.save) data.recentEvents = decision.save;

@@ -189,6 +189,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How often each credential type's preAuthentication ran (token requests). */
 	readonly preAuthentications: Record<string, number> = {};
 
+	/** How often each credential type was read (decrypted) by a node. */
+	readonly reads: Record<string, number> = {};
+
 	constructor(credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
 		super();
 		for (const [type, data] of Object.entries(credentials)) this.store[type] = { ...data };
@@ -249,6 +252,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		const type_ = this.types[type];
 		const defaults = Object.fromEntries(
 			(type_?.properties ?? []).map((property) => [property.name, property.default]),

@@ -515,6 +515,32 @@ describe('the signing secret is derived, never stored', () => {
 	});
 });
 
+describe('the signing secret in a burst', () => {
+	it('is derived from the credential once per process: repeats and new deliveries read no credential', async () => {
+		const h = harness();
+		await h.activate();
+		const secret = subscribedSecret(h);
+		const server = await h.serve();
+		try {
+			const leads = Array.from({ length: 10 }, () => sim.addLead());
+			const events = leads.map((lead) => leadEvent('lead.created', lead));
+			const before = h.credentialsHelper.reads.propertyFinderApi ?? 0;
+			const answers = await deliver(server.url, [...events, ...events], { secret });
+			expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+			expect(server.runs).toHaveLength(leads.length);
+			expect((h.credentialsHelper.reads.propertyFinderApi ?? 0) - before).toBe(1);
+			// Deactivation forgets it: the next activation derives its own.
+			await h.delete();
+			await h.activate();
+			const [again] = await deliver(server.url, leadEvent('lead.created', sim.addLead()), { secret: subscribedSecret(h) });
+			expect(again.status).toBe(200);
+			expect((h.credentialsHelper.reads.propertyFinderApi ?? 0) - before).toBeGreaterThan(1);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
 describe('credential changed after activation', () => {
 	let server: WebhookServer | undefined;
 
