@@ -37,9 +37,9 @@ import { LEAD_EVENTS, createSubscription, deleteSubscription, listSubscriptions 
  *   and, with "Emit Each Lead Once", its lead id), so a delivery Property Finder repeats — or
  *   anyone replays: the signature has no timestamp — starts the workflow once.
  *
- * The in-process memory below is the hot-path dedupe; `recentEvents` is saved only when the
- * saved copy is stale, never for a repeat (`admitDelivery` in delivery.ts: why, and what is
- * and is not guaranteed across restarts and webhook processes).
+ * The in-process memory below is the hot-path dedupe; `recentEvents` is saved at most once per
+ * interval per process (`admitDelivery` in delivery.ts: when, why, and what is and is not
+ * guaranteed across restarts, webhook processes and n8n lines).
  */
 const inProcessDeliveries = new Map<string, DeliveryMemory>();
 
@@ -438,9 +438,11 @@ export class PropertyFinderTrigger implements INodeType {
 		}
 
 		// Check and record without an await in between: simultaneous deliveries on this
-		// instance see each other. Static data is written only when the saved copy is stale,
-		// never for a repeat: n8n saves it before answering, inside the held expression isolate
-		// (why, and the restart-loss window: `admitDelivery` in delivery.ts, README).
+		// instance see each other. Static data is written at most once per interval per process
+		// (n8n saves it before answering, inside the held expression isolate), by a new delivery
+		// and by a repeat when the saved copy lacks what this process accepted — n8n 2.x drops
+		// the write of a request that starts an execution (why, and the restart-loss window:
+		// `admitDelivery` in delivery.ts, README).
 		const memoryKey = nodeKeyOf(this);
 		const decision = admitDelivery(readRecent(data.recentEvents), inProcessDeliveries.get(memoryKey), keys, Date.now());
 		inProcessDeliveries.set(memoryKey, decision.memory);

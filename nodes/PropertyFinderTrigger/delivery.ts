@@ -152,17 +152,30 @@ export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentE
  * before it answers the request, while the request still holds the expression isolate (one per
  * process unless N8N_EXPRESSION_ENGINE_POOL_SIZE raises it): one UPDATE of the whole workflow
  * row, and simultaneous requests queue on that row. Writing on every delivery made every
- * delivery of a burst wait for every earlier one's write. So:
+ * delivery of a burst wait for every earlier one's write.
+ *
+ * n8n 2.x also drops what a webhook request changed whenever that request starts an execution:
+ * `WorkflowRunner.run` first builds a second `Workflow` from the same static-data object
+ * (`establishContextForPersistence`, n8n 2.41 `workflow-runner.js`), and n8n-workflow's
+ * `ObservableObject.create` resets the object's change flag while keeping its children, so the
+ * save after the request finds "unchanged" (seen in queue mode with a probe on the save: the
+ * new keys in the object, the flag false; n8n 1.x has no such step). A request that starts no
+ * execution — a repeat — is saved normally. So:
  *
  * - the in-process memory (every delivery this process accepted within the window) is the
  *   hot-path dedupe, checked together with the static data n8n loaded for this request (what
  *   any process had saved when the request arrived), and recorded without an await in between;
- * - a repeat never changes static data;
- * - a new delivery saves the saved copy merged with the whole memory only when this process
- *   last saved `persistEveryMs` ago or earlier (or never). A burst of N new deliveries saves
- *   once per interval per process, not N times. The decision uses the process's own last save,
- *   not the loaded copy's age: n8n loads each request's copy before the request waits for the
- *   isolate, so in a burst every waiting request holds the copy of before the first save.
+ * - a new delivery saves the saved copy merged with the whole memory when this process last
+ *   asked for a save from a new delivery `persistEveryMs` ago or earlier (or never): a burst of
+ *   N new deliveries writes once per interval per process, not N times. The decision uses the
+ *   process's own clock, not the loaded copy's age: n8n loads each request's copy before the
+ *   request waits for the isolate, so in a burst every waiting request holds the copy of
+ *   before the first save. (On n8n 2.x this write is the one n8n drops.)
+ * - a repeat saves the same merge when the loaded copy lacks something the memory holds, at
+ *   most once per interval per process (its own clock). On n8n 2.x this is how accepted
+ *   deliveries reach the saved static data; Property Finder's deliveries come in pairs (Lead
+ *   Created and Lead Assigned, and resends of what was not answered in 5 s), so a repeat
+ *   usually follows within seconds.
  *
  * What is and is not guaranteed:
  * - in one process, each key (event, lead) starts at most one execution within the window
@@ -170,11 +183,11 @@ export function mergeRecent(stored: RecentEvents, memory: RecentEvents): RecentE
  * - what the saved static data holds is never started again, after any restart, by any process
  *   that loads it. Every save holds this process's whole memory, so a later save of the same
  *   process never drops what an earlier one saved;
- * - the restart-loss window: a delivery accepted less than `persistEveryMs` after this process's
- *   last save is held only in memory until the next new delivery this process accepts once
- *   that interval is over (any repeat meanwhile is refused from memory). If n8n stops before
- *   then, a repeat of it may start the workflow once more — the CRM nodes' "Skip Already Sent"
- *   catches that downstream. A single delivery after a quiet spell is saved at once;
+ * - the restart-loss window: a delivery accepted by this process is in the saved static data
+ *   once a later delivery that saves (see above) was handled — on n8n 1.x the next new delivery
+ *   once the interval is over, on both lines the next repeat once the interval is over. If n8n
+ *   stops before then, a repeat of it may start the workflow once more — the CRM nodes' "Skip
+ *   Already Sent" catches that downstream;
  * - across webhook processes (queue mode): a repeat is refused when another process's save
  *   holding the original had landed before the repeat's request was loaded. Simultaneous
  *   deliveries to two processes can both start the workflow, and a save made from a copy loaded
@@ -191,8 +204,10 @@ export const PERSIST_EVERY_MS = 2000;
 /** What one process remembers for one trigger node. */
 export interface DeliveryMemory {
 	recent: RecentEvents;
-	/** When this process last changed the static data (ms), or -Infinity. */
+	/** When this process last asked for a save from a new delivery (ms), or -Infinity. */
 	savedAt: number;
+	/** When this process last asked for a save from a repeat (ms), or -Infinity. */
+	repeatSavedAt?: number;
 }
 
 export interface DeliveryDecision {
@@ -203,6 +218,9 @@ export interface DeliveryDecision {
 	/** The list to save in static data now, or undefined to leave static data untouched. */
 	save?: RecentEvents;
 }
+
+const due = (now: number, last: number | undefined, every: number) =>
+	last === undefined || now - last >= every || last > now;
 
 /**
  * Check a delivery against the process's memory and the saved copy, record it in memory, and
@@ -219,14 +237,28 @@ export function admitDelivery(
 	const saved = pruneRecent(stored, now, window);
 	const remembered = pruneRecent(memory?.recent ?? [], now, window);
 	const savedAt = memory?.savedAt ?? Number.NEGATIVE_INFINITY;
-	const known = new Set<string>();
-	for (const [ids] of saved) for (const id of ids) known.add(id);
+	const repeatSavedAt = memory?.repeatSavedAt ?? Number.NEGATIVE_INFINITY;
+	const savedKeys = new Set<string>();
+	for (const [ids] of saved) for (const id of ids) savedKeys.add(id);
+	const known = new Set(savedKeys);
 	for (const [ids] of remembered) for (const id of ids) known.add(id);
-	if (keys.some((key) => known.has(key))) return { isNew: false, memory: { recent: remembered, savedAt } };
+	const merged = () => pruneRecent(mergeRecent(saved, remembered), now, window);
+
+	if (keys.some((key) => known.has(key))) {
+		const lacking = remembered.some(([ids]) => ids.some((id) => !savedKeys.has(id)));
+		if (!lacking || !due(now, repeatSavedAt, persistEveryMs)) {
+			return { isNew: false, memory: { recent: remembered, savedAt, repeatSavedAt } };
+		}
+		return { isNew: false, memory: { recent: remembered, savedAt, repeatSavedAt: now }, save: merged() };
+	}
 
 	const recent = pruneRecent([...remembered, [[...keys], now]], now, window);
-	if (now - savedAt < persistEveryMs && savedAt <= now) return { isNew: true, memory: { recent, savedAt } };
-	return { isNew: true, memory: { recent, savedAt: now }, save: pruneRecent(mergeRecent(saved, recent), now, window) };
+	if (!due(now, savedAt, persistEveryMs)) return { isNew: true, memory: { recent, savedAt, repeatSavedAt } };
+	return {
+		isNew: true,
+		memory: { recent, savedAt: now, repeatSavedAt },
+		save: pruneRecent(mergeRecent(saved, recent), now, window),
+	};
 }
 
 /**

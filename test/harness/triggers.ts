@@ -255,6 +255,14 @@ export class WebhookServer {
 	/** How many requests changed the static data (and so made n8n write the workflow row). */
 	saves = 0;
 
+	/**
+	 * Which n8n line's webhook handling to follow. 2 (n8n 2.x): a request that starts a run has
+	 * `WorkflowRunner.run` build a second `Workflow` from the request's static-data object
+	 * (`establishContextForPersistence`), which resets the object's change flag, so what the
+	 * node changed in such a request is not saved. 1 (n8n 1.x): no such step.
+	 */
+	n8nLine: 1 | 2 = 2;
+
 	private server?: http.Server;
 
 	/** Requests still being handled (answered, static data not yet saved). */
@@ -344,15 +352,18 @@ export class WebhookServer {
 
 		// n8n loads the workflow (and its static data) for each request.
 		const harness = this.harness;
-		const workflow = new Workflow({
-			id: harness.workflow.id,
-			nodes: [harness.node],
-			connections: {},
-			nodeTypes: harness.nodeTypes,
-			active: true,
-			staticData: harness.saved(),
-			settings: { executionOrder: 'v1' },
-		});
+		const loaded = harness.saved();
+		const workflowOf = (staticData: IDataObject) =>
+			new Workflow({
+				id: harness.workflow.id,
+				nodes: [harness.node],
+				connections: {},
+				nodeTypes: harness.nodeTypes,
+				active: true,
+				staticData,
+				settings: { executionOrder: 'v1' },
+			});
+		const workflow = workflowOf(loaded);
 		try {
 			const result = await harness.handleWebhook(request, response, workflow);
 			if (result.noWebhookResponse) {
@@ -363,6 +374,8 @@ export class WebhookServer {
 				res.end(answer);
 				record(200, answer);
 			} else {
+				// n8n 2.x, WorkflowRunner.run → establishContextForPersistence: the same object again.
+				if (this.n8nLine === 2) workflowOf(loaded);
 				this.runs.push({ items: result.workflowData[0] ?? [] });
 				const answer = JSON.stringify({ message: 'Workflow was started' });
 				res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -158,18 +158,39 @@ describe('delivery dedupe window', () => {
 describe('admitting a delivery: memory first, static data saved at most once per interval', () => {
 	const keysOf = (recent: RecentEvents) => new Set(recent.flatMap(([keys]) => keys));
 
-	it('a repeat is refused from memory or from the saved copy and never asks for a save', () => {
+	it('a repeat is refused from memory or from the saved copy; it asks for no save when the copy lacks nothing', () => {
 		const first = admitDelivery([], undefined, ['event:e1', 'lead:L1'], 0);
 		expect(first.isNew).toBe(true);
-		// Known in memory only, by either key, long after the last save.
+		// Known in memory, by either key, with a saved copy that holds it (n8n 1.x saved it).
 		for (const keys of [['event:e1'], ['event:e2', 'lead:L1']]) {
-			const again = admitDelivery([], first.memory, keys, 10 * PERSIST_EVERY_MS);
-			expect(again).toEqual({ isNew: false, memory: first.memory });
+			const again = admitDelivery(first.save!, first.memory, keys, 10 * PERSIST_EVERY_MS);
+			expect(again.isNew).toBe(false);
+			expect(again.save).toBeUndefined();
+			expect(again.memory.recent).toEqual(first.memory.recent);
 		}
 		// Known in the saved copy only (another process, or before a restart).
 		const fresh = admitDelivery(first.save!, undefined, ['event:e1'], 10 * PERSIST_EVERY_MS);
 		expect(fresh.isNew).toBe(false);
 		expect(fresh.save).toBeUndefined();
+	});
+
+	it('a repeat saves what the loaded copy lacks (n8n 2.x dropped the new delivery\'s save), at most once per interval', () => {
+		const first = admitDelivery([], undefined, ['event:e1', 'lead:L1'], 0);
+		const second = admitDelivery([], first.memory, ['event:e2', 'lead:L2'], 10);
+		// The saved copy is still empty: n8n 2.x dropped both writes of the requests that started runs.
+		const repeat = admitDelivery([], second.memory, ['event:e1'], 20);
+		expect(repeat.isNew).toBe(false);
+		expect(keysOf(repeat.save!)).toEqual(new Set(['event:e1', 'lead:L1', 'event:e2', 'lead:L2']));
+		// Within the interval, a further repeat asks for nothing, even with the copy still stale…
+		const soon = admitDelivery([], repeat.memory, ['event:e2'], 20 + PERSIST_EVERY_MS - 1);
+		expect(soon.save).toBeUndefined();
+		// …and once it is over, it asks again.
+		expect(admitDelivery([], soon.memory, ['event:e2'], 20 + PERSIST_EVERY_MS).save).toBeDefined();
+		// A repeat's save keeps the loaded copy's other entries.
+		const other: RecentEvents = [[['event:x'], 5]];
+		expect(keysOf(admitDelivery(other, second.memory, ['lead:L1'], 30).save!)).toEqual(
+			new Set(['event:x', 'event:e1', 'lead:L1', 'event:e2', 'lead:L2']),
+		);
 	});
 
 	it('the first delivery after a quiet spell is saved at once, with everything the saved copy held', () => {
