@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
-import { apiRequest, joinUrl } from '../../shared/transport';
+import type { ApiResponse, RequestContext, ServiceRequest, ServiceSpec } from '../../shared/transport';
+import { requestFor } from '../../shared/transport';
 
 export const ALTERESTATE_DEFAULT_BASE_URL = 'https://secure.alterestate.com';
 export const LEADS_PATH = '/api/v1/leads/';
@@ -20,11 +19,23 @@ function errorMessage(body: unknown): string | undefined {
 	return undefined;
 }
 
-/** The write side: POST /leads/ with the API key. */
-export const alterEstateWriteService: ServiceSpec = {
+export const MISSING_PUBLIC_TOKEN =
+	'The AlterEstate credential has no Public Token, which AlterEstate requires to read agents and properties';
+export const MISSING_PUBLIC_TOKEN_FIX =
+	'Add the public token (aetoken) of your AlterEstate account to the "Public Token" field of the "AlterEstate API" credential.';
+
+/** What both sides share: the credential, the base URL (a pasted /api/v1 is dropped: the paths carry it), errors. */
+const alterEstate = {
 	name: 'AlterEstate',
 	credentialType: 'alterEstateApi',
+	defaultBaseUrl: ALTERESTATE_DEFAULT_BASE_URL,
+	baseUrlSuffix: '/api/v1',
 	errorMessage,
+};
+
+/** The write side: POST /leads/ with the API key. */
+export const alterEstateWriteService: ServiceSpec = {
+	...alterEstate,
 	advice(statusCode) {
 		if (statusCode === 401 || statusCode === 403) {
 			return 'AlterEstate did not accept the API key. Copy the API key again from your AlterEstate account into the "AlterEstate API" credential.';
@@ -35,9 +46,8 @@ export const alterEstateWriteService: ServiceSpec = {
 
 /** The read side: agents and properties with the public token (aetoken). */
 export const alterEstateReadService: ServiceSpec = {
-	name: 'AlterEstate',
-	credentialType: 'alterEstateApi',
-	errorMessage,
+	...alterEstate,
+	requiredCredential: { field: 'publicToken', message: MISSING_PUBLIC_TOKEN, fix: MISSING_PUBLIC_TOKEN_FIX },
 	advice(statusCode) {
 		if (statusCode === 401 || statusCode === 403) {
 			return 'AlterEstate did not accept the public token. Copy the public token (aetoken) again from your AlterEstate account into the "Public Token" field of the "AlterEstate API" credential.';
@@ -49,57 +59,26 @@ export const alterEstateReadService: ServiceSpec = {
 	},
 };
 
-async function baseUrlOf(ctx: RequestContext): Promise<{ baseUrl: string; publicToken: string }> {
-	const credentials = await ctx.getCredentials('alterEstateApi');
-	// Accept a base URL pasted with the /api/v1 prefix: the paths below already carry it.
-	const baseUrl = String(credentials.baseUrl || ALTERESTATE_DEFAULT_BASE_URL)
-		.trim()
-		.replace(/\/+$/, '')
-		.replace(/\/api\/v1$/, '');
-	return { baseUrl, publicToken: String(credentials.publicToken ?? '').trim() };
-}
-
-export const MISSING_PUBLIC_TOKEN =
-	'The AlterEstate credential has no Public Token, which AlterEstate requires to read agents and properties';
-export const MISSING_PUBLIC_TOKEN_FIX =
-	'Add the public token (aetoken) of your AlterEstate account to the "Public Token" field of the "AlterEstate API" credential.';
+const write = requestFor(alterEstateWriteService);
+const read = requestFor(alterEstateReadService);
 
 /** A create (POST). Not repeated after an ambiguous failure unless `idempotent` says so. */
 export async function alterEstateWrite(
 	this: RequestContext,
-	spec: Omit<RequestSpec, 'url' | 'method'> & { path: string },
+	spec: Omit<ServiceRequest, 'method'>,
 	itemIndex?: number,
 ): Promise<ApiResponse<IDataObject>> {
-	const { baseUrl } = await baseUrlOf(this);
-	const url = joinUrl(baseUrl, spec.path);
-	return (await apiRequest.call(
-		this,
-		alterEstateWriteService,
-		{ ...spec, method: 'POST', url },
-		itemIndex,
-	)) as ApiResponse<IDataObject>;
+	return await write.call(this, { ...spec, method: 'POST' }, itemIndex);
 }
 
 /** A read (GET) with the public token; safe to repeat. */
 export async function alterEstateRead<T = unknown>(
 	this: RequestContext,
-	spec: { path: string; qs?: IDataObject; timeout?: number },
+	spec: Pick<ServiceRequest, 'path' | 'qs' | 'timeout'>,
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
-	const { baseUrl, publicToken } = await baseUrlOf(this);
-	if (!publicToken) {
-		throw new NodeOperationError(this.getNode(), MISSING_PUBLIC_TOKEN, {
-			itemIndex,
-			description: MISSING_PUBLIC_TOKEN_FIX,
-		});
-	}
-	const url = joinUrl(baseUrl, spec.path);
-	return (await apiRequest.call(
-		this,
-		alterEstateReadService,
-		{ method: 'GET', url, qs: spec.qs, timeout: spec.timeout, idempotent: true },
-		itemIndex,
-	)) as ApiResponse<T>;
+	const { path, qs, timeout } = spec;
+	return (await read.call(this, { method: 'GET', path, qs, timeout, idempotent: true }, itemIndex)) as ApiResponse<T>;
 }
 
 /** AlterEstate answers a plain list of active agents; a paginated `{results}` is read as well. */

@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { sharedLimiter } from '../../shared/concurrency';
-import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
-import { apiRequest, joinUrl } from '../../shared/transport';
+import type { ServiceSpec } from '../../shared/transport';
+import { requestFor } from '../../shared/transport';
 
 export const CLOSINGDEALZ_DEFAULT_BASE_URL = 'https://app.closingdealz.io';
 export const CLOSINGDEALZ_LEADS_PATH = '/api/v1/leads';
@@ -23,6 +23,7 @@ const FREE_PLAN = /free plan/i;
 export const closingDealzService: ServiceSpec = {
 	name: 'ClosingDealz',
 	credentialType: 'closingDealzApi',
+	defaultBaseUrl: CLOSINGDEALZ_DEFAULT_BASE_URL,
 	errorMessage(body) {
 		if (body && typeof body === 'object' && !Array.isArray(body)) {
 			const { message } = body as IDataObject;
@@ -46,7 +47,7 @@ export const closingDealzService: ServiceSpec = {
 		return undefined;
 	},
 	// ClosingDealz sends no Retry-After with its 429 and its window is a full minute: a paced
-	// 429 is retried until the limiter's window has passed (transport.ts, Pacer.windowMs), and
+	// 429 is retried until the limiter's window has passed (shared/transport, Pacer.windowMs), and
 	// the backoff grows to 30 s between tries. Other retryable failures: at most 8 retries.
 	retry: { maxRetries: 8 },
 };
@@ -63,17 +64,4 @@ export function closingDealzLimiter(apiKey: string, limit: number, windowSeconds
 	return sharedLimiter(`closingDealz:${keyHash}`, Math.max(1, Math.floor(limit)), windowMs);
 }
 
-export async function closingDealzRequest(
-	this: RequestContext,
-	spec: Omit<RequestSpec, 'url'> & { path: string },
-	itemIndex?: number,
-): Promise<ApiResponse<IDataObject>> {
-	const credentials = await this.getCredentials('closingDealzApi');
-	const url = joinUrl(credentials.baseUrl || CLOSINGDEALZ_DEFAULT_BASE_URL, spec.path);
-	return (await apiRequest.call(
-		this,
-		closingDealzService,
-		{ ...spec, url },
-		itemIndex,
-	)) as ApiResponse<IDataObject>;
-}
+export const closingDealzRequest = requestFor(closingDealzService);

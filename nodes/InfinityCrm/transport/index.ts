@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
-import { apiRequest, joinUrl } from '../../shared/transport';
+import type { ServiceSpec } from '../../shared/transport';
+import { requestFor } from '../../shared/transport';
 
 export const INFINITY_DEFAULT_BASE_URL = 'https://erp.infinityrealty.ae';
 export const INFINITY_LEADS_PATH = '/api/crm/external/leads';
@@ -9,6 +9,7 @@ export const INFINITY_LEADS_PATH = '/api/crm/external/leads';
 export const infinityService: ServiceSpec = {
 	name: 'Infinity CRM',
 	credentialType: 'infinityCrmApi',
+	defaultBaseUrl: INFINITY_DEFAULT_BASE_URL,
 	errorMessage(body) {
 		if (body && typeof body === 'object' && typeof (body as IDataObject).error === 'string') {
 			return (body as IDataObject).error as string;
@@ -26,12 +27,4 @@ export const infinityService: ServiceSpec = {
 	},
 };
 
-export async function infinityRequest(
-	this: RequestContext,
-	spec: Omit<RequestSpec, 'url'> & { path: string },
-	itemIndex?: number,
-): Promise<ApiResponse<IDataObject>> {
-	const credentials = await this.getCredentials('infinityCrmApi');
-	const url = joinUrl(credentials.baseUrl || INFINITY_DEFAULT_BASE_URL, spec.path);
-	return (await apiRequest.call(this, infinityService, { ...spec, url }, itemIndex)) as ApiResponse<IDataObject>;
-}
+export const infinityRequest = requestFor(infinityService);

@@ -1,16 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PagedRecords, pageSizeFor } from '../../shared/paging';
 import { normalizePhone } from '../../shared/phone';
 import { listValue } from '../../shared/validate';
-import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
-import { apiRequest, joinUrl, transportContext } from '../../shared/transport';
+import type { RequestContext, ServiceRequest, ServiceSpec } from '../../shared/transport';
+import { requestFor } from '../../shared/transport';
 
 /**
  * Property Finder Enterprise API ("Atlas"). Authentication is the credential's job (a bearer
- * token from POST /v1/auth/token, cached by n8n); this file adds the base URL, the headers
- * the API and its firewall want, readable errors in both problem formats, and paging.
+ * token from POST /v1/auth/token, cached by n8n) and requests are the shared transport's; this
+ * file holds the service's facts (default base URL, the headers the API and its firewall want,
+ * readable errors in both problem formats, advice), paging, and the lead list's query.
  */
 
 export const PF_DEFAULT_BASE_URL = 'https://atlas.propertyfinder.com';
@@ -62,13 +62,17 @@ export function scopeFor(path: string): string {
 export const pfService: ServiceSpec = {
 	name: 'Property Finder',
 	credentialType: 'propertyFinderApi',
+	defaultBaseUrl: PF_DEFAULT_BASE_URL,
 	errorMessage: problemMessage,
-	advice(statusCode, apiMessage) {
+	advice(statusCode, apiMessage, { kind, method, path }) {
+		if (kind === 'html') {
+			return "Property Finder's firewall blocked the request and answered with a web page. It blocks requests without a User-Agent and some networks; if this persists, ask Property Finder to allow the IP address of your n8n server.";
+		}
 		if (statusCode === 401) {
 			return 'Property Finder did not accept the credentials. Check the API key and secret in the "Property Finder API" credential.';
 		}
 		if (statusCode === 403) {
-			return 'The API key is valid but its scopes do not allow this request. Leads need leads:read and webhooks need webhooks:full_access; create a key with the missing scope in PF Expert.';
+			return `The API key is valid but lacks ${scopeFor(path)} for ${method} ${path}. Create a key with that scope in PF Expert and enter it in the "Property Finder API" credential.`;
 		}
 		if (statusCode === 429) {
 			return 'Property Finder allows 650 requests a minute (60 a minute for tokens). Lower the number of items per run or wait a minute.';
@@ -82,40 +86,14 @@ export const pfService: ServiceSpec = {
 		'User-Agent': PF_USER_AGENT,
 		'X-PF-Error-Format': 'problem-json-v2',
 	},
+	// Arrays as repeated keys (`status=sent&status=read`): the form/explode style of the API
+	// description. n8n-core hands `arrayFormat` to qs.stringify.
+	arrayFormat: 'repeat',
 };
 
-export type PfRequestSpec = Omit<RequestSpec, 'url'> & { path: string };
+export type PfRequestSpec = ServiceRequest;
 
-export async function pfRequest(
-	this: RequestContext,
-	spec: PfRequestSpec,
-	itemIndex?: number,
-): Promise<ApiResponse<IDataObject>> {
-	const credentials = await this.getCredentials('propertyFinderApi');
-	const url = joinUrl(credentials.baseUrl || PF_DEFAULT_BASE_URL, spec.path);
-	const { path, ...rest } = spec;
-	try {
-		return (await apiRequest.call(
-			this,
-			pfService,
-			// Arrays as repeated keys (`status=sent&status=read`): the form/explode style of the
-			// API description. n8n-core hands `arrayFormat` to qs.stringify.
-			{ arrayFormat: 'repeat', ...rest, url },
-			itemIndex,
-		)) as ApiResponse<IDataObject>;
-	} catch (error) {
-		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		const apiError: NodeApiError = error;
-		const context = transportContext(apiError);
-		if (context?.kind === 'html') {
-			apiError.description =
-				"Property Finder's firewall blocked the request and answered with a web page. It blocks requests without a User-Agent and some networks; if this persists, ask Property Finder to allow the IP address of your n8n server.";
-		} else if (context?.statusCode === 403 && context.kind === 'http') {
-			apiError.description = `The API key is valid but lacks ${scopeFor(path)} for ${spec.method} ${path}. Create a key with that scope in PF Expert and enter it in the "Property Finder API" credential.`;
-		}
-		throw apiError;
-	}
-}
+export const pfRequest = requestFor(pfService);
 
 export interface PaginateOptions {
 	/** Stop after this many records; undefined returns everything. */

@@ -1,13 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PagedRecords, pageSizeFor } from '../../shared/paging';
-import type { ApiResponse, RequestContext, RequestSpec, ServiceSpec } from '../../shared/transport';
-import { apiRequest, joinUrl } from '../../shared/transport';
+import type { ApiResponse, RequestContext, ServiceRequest, ServiceSpec } from '../../shared/transport';
+import { requestFor } from '../../shared/transport';
 
 /**
  * PF Expert CRM API v2 ("myCRM"). Authentication is the credential's job (an OAuth
- * client-credentials token from the token URL, cached by n8n); this file adds the base URL,
- * readable errors, the expand header, the API warning header, and paging.
+ * client-credentials token from the token URL, cached by n8n) and requests are the shared
+ * transport's; this file holds the service's facts (default base URL, readable errors, advice,
+ * the expand header, the API warning header) and paging.
  */
 
 export const EXPERT_DEFAULT_BASE_URL = 'https://api-v2.mycrm.com';
@@ -75,6 +76,7 @@ export function expertErrorMessage(body: unknown): string | undefined {
 export const expertService: ServiceSpec = {
 	name: EXPERT_SERVICE_NAME,
 	credentialType: 'propertyFinderExpertApi',
+	defaultBaseUrl: EXPERT_DEFAULT_BASE_URL,
 	errorMessage: expertErrorMessage,
 	advice(statusCode, apiMessage) {
 		if (statusCode === 401) {
@@ -96,28 +98,22 @@ export const expertService: ServiceSpec = {
 	},
 };
 
-export interface ExpertRequestSpec extends Omit<RequestSpec, 'url'> {
-	path: string;
+export interface ExpertRequestSpec extends ServiceRequest {
 	/** Ask for related objects (user, notes…) in full. */
 	expand?: boolean;
 }
+
+const request = requestFor(expertService);
 
 export async function expertRequest(
 	this: RequestContext,
 	spec: ExpertRequestSpec,
 	itemIndex?: number,
 ): Promise<ApiResponse<IDataObject>> {
-	const credentials = await this.getCredentials('propertyFinderExpertApi');
-	const { path, expand, ...rest } = spec;
-	const url = joinUrl(credentials.baseUrl || EXPERT_DEFAULT_BASE_URL, path);
+	const { expand, ...rest } = spec;
 	const headers: IDataObject = { ...rest.headers };
 	if (expand) headers[EXPAND_HEADER] = 'true';
-	return (await apiRequest.call(
-		this,
-		expertService,
-		{ ...rest, url, headers },
-		itemIndex,
-	)) as ApiResponse<IDataObject>;
+	return await request.call(this, { ...rest, headers }, itemIndex);
 }
 
 /** The API's warning header, when it sent one (deprecations, ignored parameters…). */
