@@ -2,7 +2,8 @@
  * Deliveries the way Property Finder makes them in a burst: every event POSTed at once, each
  * counted as acknowledged only when a 2xx answer arrives within the sender's timeout; the
  * ones that were not are sent again (the same event, the same id), round after round, with a
- * doubling pause (2.5 s, 5 s, 10 s, …). A request the sender gave up on may still be running
+ * doubling pause (2.5 s, 5 s, 10 s, …, at most 30 s), for up to 10 rounds (about 4 minutes of
+ * resends: a sender that delivers at least once keeps trying). A request the sender gave up on may still be running
  * in n8n: that is how a resend can start a second execution.
  */
 import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
@@ -37,8 +38,9 @@ export interface BurstOptions {
 	timeoutMs?: number;
 	/** Rounds in all, the first included. */
 	maxRounds?: number;
-	/** Pause before the first resend; it doubles for every further round. */
+	/** Pause before the first resend; it doubles for every further round, up to `maxPauseMs`. */
 	pauseMs?: number;
+	maxPauseMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,12 +82,14 @@ export async function burst(
 	options: BurstOptions = {},
 ): Promise<BurstResult> {
 	const timeoutMs = options.timeoutMs ?? 5000;
-	const maxRounds = options.maxRounds ?? 6;
+	const maxRounds = options.maxRounds ?? 10;
+	const pauseMs = options.pauseMs ?? 2500;
+	const maxPauseMs = options.maxPauseMs ?? 30_000;
 	let pending = events.slice();
 	const rounds: RoundResult[] = [];
 	let requests = 0;
 	while (pending.length > 0 && rounds.length < maxRounds) {
-		if (rounds.length > 0) await sleep((options.pauseMs ?? 2500) * 2 ** (rounds.length - 1));
+		if (rounds.length > 0) await sleep(Math.min(maxPauseMs, pauseMs * 2 ** (rounds.length - 1)));
 		const attempts = await Promise.all(
 			pending.map((event) => post(url, event, options.secret, timeoutMs)),
 		);
