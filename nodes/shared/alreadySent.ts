@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// execute.ts runs this; its helpers are only called at run time, so the cycle is harmless.
-import { itemRanges, markOutcomeUnknown } from './execute';
+import { markOutcomeUnknown } from './outcome';
+import { itemRanges } from './progress';
 import { leadResult } from './leads';
+import { isBlank } from './validate';
 
 /**
  * "Skip Already Sent": the once-only option of every create-lead operation, written once.
@@ -103,10 +104,6 @@ function parts(key: string) {
 /** The marker kept next to a key whose item may or may not have been stored. */
 function maybeKey(key: string): string {
 	return `maybe:${key}`;
-}
-
-function isBlank(value: unknown) {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /** The Property Finder lead id of a flat Property Finder lead (see the contract), else undefined. */
