@@ -88,6 +88,17 @@ export const historySizeOption: INodeProperties = {
 		'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
 };
 
+/**
+ * The three options of "Skip Already Sent" as every create-lead operation offers them
+ * (its options collection sorts them in among the rest).
+ */
+export function onceOnlyOptions(
+	service: string,
+	settings: { noDuplicateCheck?: boolean; contact?: string } = {},
+): INodeProperties[] {
+	return [historySizeOption, leadKeyOption(settings.contact), skipAlreadySentOption(service, settings)];
+}
+
 const LABELS: Record<string, { short: string; long: string }> = {
 	pf: { short: 'Property Finder lead', long: 'Property Finder lead ID' },
 	key: { short: 'Lead Key', long: 'Lead Key' },

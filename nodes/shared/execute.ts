@@ -108,7 +108,7 @@ export async function route(
 
 // Imported from here by the operations; each is defined once, in the file named.
 export { DEFAULT_CEILING } from './loops';
-export { asItemError, markOutcomeUnknown, mayHaveCreated } from './outcome';
+export { answerObject, asItemError, markOutcomeUnknown, mayHaveCreated, unconfirmedAnswer } from './outcome';
 export type { RunProgress } from './progress';
 export { itemRanges } from './progress';
 /** Kept for the Property Finder lead operations that still import it from here (validate.ts). */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { fieldError } from './validate';
 
@@ -58,6 +58,23 @@ export function optionsCollection(
 		default: {},
 		options: [...extra, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
+}
+
+/** The "Additional Fields" collection of a create operation: its optional fields. */
+export function additionalFieldsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
+	};
+}
+
+/** A dropdown's options from [label, value] pairs, sorted by label (as n8n's lint wants them). */
+export function choices(pairs: Array<[string, string]>): INodePropertyOptions[] {
+	return pairs.map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The `limit` of a "Get Many" operation, or undefined when Return All is on. */

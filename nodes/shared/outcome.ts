@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { transportContext } from './transport';
+import { fieldError } from './validate';
 
 /**
  * What became of one item of a run, and the errors that say so: whether the API may have
@@ -48,4 +49,22 @@ export function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 		return error;
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** An API's answer body when it is a JSON object, else an empty object. */
+export function answerObject(answer: unknown): IDataObject {
+	return answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
+}
+
+/** A create whose answer says neither "created" nor "exists": the lead may exist. */
+export function unconfirmedAnswer(ctx: IExecuteFunctions, itemIndex: number, service: string, statusCode: number) {
+	return markOutcomeUnknown(
+		fieldError(
+			ctx,
+			itemIndex,
+			'Response',
+			`${service} answered HTTP ${statusCode} without saying whether the lead was created`,
+			`Check ${service} for this lead before sending it again.`,
+		),
+	);
 }

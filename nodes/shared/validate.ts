@@ -92,6 +92,11 @@ export function readText(
 	return boundedText(ctx, itemIndex, label, value, MAX_LENGTH.text).trim();
 }
 
+/** `read(value)` for a field that is filled in; undefined (left out of the request) when blank. */
+export function ifGiven<T>(value: unknown, read: (value: unknown) => T): T | undefined {
+	return isBlank(value) ? undefined : read(value);
+}
+
 /** Trimmed text, or undefined when blank (so the field is left out of the request). */
 export function readOptionalText(value: unknown): string | undefined {
 	if (isBlank(value)) return undefined;
