@@ -50,13 +50,18 @@ export function optionsCollection(
 	extra: INodeProperties[] = [],
 	timeout: INodeProperties = timeoutOption,
 ): INodeProperties {
+	return sortedOptions([...extra, timeout]);
+}
+
+/** An `options` collection of exactly these options, sorted by label. */
+export function sortedOptions(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...extra, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { sortedOptions } from './fields';
+
 /**
  * The duplicate contract every create-lead operation keeps: one result shape, and one choice
  * (`onDuplicate`) of what a duplicate does to the workflow.
@@ -109,17 +111,7 @@ export function leadOptionsCollection(
 	displayOptions: INodeProperties['displayOptions'],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [normalizePhoneOption, defaultCountryCodeOption, ...extra].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
+	return { ...sortedOptions([normalizePhoneOption, defaultCountryCodeOption, ...extra]), displayOptions };
 }
 
 export interface PhoneOptions {

@@ -50,7 +50,7 @@ export const leadIdsProperty: INodeProperties = {
 
 /** The wishlist (`preference`) fields, as a fixed collection: every field shows at once. */
 export function preferenceProperty(required: boolean): INodeProperties {
-	const numberText = (displayName: string, name: string, placeholder: string, description: string) => ({
+	const textField = (displayName: string, name: string, placeholder: string, description: string) => ({
 		displayName,
 		name,
 		type: 'string' as const,
@@ -72,24 +72,10 @@ export function preferenceProperty(required: boolean): INodeProperties {
 				displayName: 'Wishlist',
 				name: 'values',
 				values: [
-					{
-						displayName: 'Types',
-						name: 'types',
-						type: 'string',
-						default: '',
-						placeholder: '2, 5',
-						description: 'Property type IDs, comma-separated (e.g. 2 for apartment)',
-					},
-					{
-						displayName: 'Locations',
-						name: 'locations',
-						type: 'string',
-						default: '',
-						placeholder: 'are.2.15, are.3.1200',
-						description: 'Location IDs, comma-separated',
-					},
-					numberText('Min Price', 'fromPrice', '1,200,000', 'Lowest price in AED. Accepts 1200000, 1,200,000 or 1.2M.'),
-					numberText('Max Price', 'toPrice', '1,500,000', 'Highest price in AED. Accepts 1500000, 1,500,000 or 1.5M.'),
+					textField('Types', 'types', '2, 5', 'Property type IDs, comma-separated (e.g. 2 for apartment)'),
+					textField('Locations', 'locations', 'are.2.15, are.3.1200', 'Location IDs, comma-separated'),
+					textField('Min Price', 'fromPrice', '1,200,000', 'Lowest price in AED. Accepts 1200000, 1,200,000 or 1.2M.'),
+					textField('Max Price', 'toPrice', '1,500,000', 'Highest price in AED. Accepts 1500000, 1,500,000 or 1.5M.'),
 					{
 						displayName: 'Offering Type',
 						name: 'offeringType',
@@ -97,20 +83,13 @@ export function preferenceProperty(required: boolean): INodeProperties {
 						options: OFFERING_TYPE_OPTIONS,
 						default: 'sale',
 					},
-					{
-						displayName: 'Amenities',
-						name: 'amenities',
-						type: 'string',
-						default: '',
-						placeholder: '1, 2',
-						description: 'Amenity IDs, comma-separated; leave empty for none',
-					},
-					numberText('Min Size', 'fromSize', '900', 'Smallest size in sq ft'),
-					numberText('Max Size', 'toSize', '1200', 'Largest size in sq ft'),
-					numberText('Min Bedrooms', 'fromBedroom', '2', 'Fewest bedrooms (0 for a studio)'),
-					numberText('Max Bedrooms', 'toBedroom', '3', 'Most bedrooms'),
-					numberText('Min Bathrooms', 'fromBathroom', '2', 'Fewest bathrooms'),
-					numberText('Max Bathrooms', 'toBathroom', '3', 'Most bathrooms'),
+					textField('Amenities', 'amenities', '1, 2', 'Amenity IDs, comma-separated; leave empty for none'),
+					textField('Min Size', 'fromSize', '900', 'Smallest size in sq ft'),
+					textField('Max Size', 'toSize', '1200', 'Largest size in sq ft'),
+					textField('Min Bedrooms', 'fromBedroom', '2', 'Fewest bedrooms (0 for a studio)'),
+					textField('Max Bedrooms', 'toBedroom', '3', 'Most bedrooms'),
+					textField('Min Bathrooms', 'fromBathroom', '2', 'Fewest bathrooms'),
+					textField('Max Bathrooms', 'toBathroom', '3', 'Most bathrooms'),
 				],
 			},
 		],
