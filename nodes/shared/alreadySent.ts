@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// execute.ts runs this; its helpers are only called at run time, so the cycle is harmless.
-import { itemRanges, markOutcomeUnknown } from './execute';
+import { markOutcomeUnknown } from './outcome';
+import { itemRanges } from './progress';
 import { leadResult } from './leads';
+import { isBlank } from './validate';
 
 /**
  * "Skip Already Sent": the once-only option of every create-lead operation, written once.
@@ -87,6 +88,17 @@ export const historySizeOption: INodeProperties = {
 		'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
 };
 
+/**
+ * The three options of "Skip Already Sent" as every create-lead operation offers them
+ * (its options collection sorts them in among the rest).
+ */
+export function onceOnlyOptions(
+	service: string,
+	settings: { noDuplicateCheck?: boolean; contact?: string } = {},
+): INodeProperties[] {
+	return [historySizeOption, leadKeyOption(settings.contact), skipAlreadySentOption(service, settings)];
+}
+
 const LABELS: Record<string, { short: string; long: string }> = {
 	pf: { short: 'Property Finder lead', long: 'Property Finder lead ID' },
 	key: { short: 'Lead Key', long: 'Lead Key' },
@@ -103,10 +115,6 @@ function parts(key: string) {
 /** The marker kept next to a key whose item may or may not have been stored. */
 function maybeKey(key: string): string {
 	return `maybe:${key}`;
-}
-
-function isBlank(value: unknown) {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /** The Property Finder lead id of a flat Property Finder lead (see the contract), else undefined. */

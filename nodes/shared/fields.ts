@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { fieldError } from './validate';
 
@@ -50,14 +50,36 @@ export function optionsCollection(
 	extra: INodeProperties[] = [],
 	timeout: INodeProperties = timeoutOption,
 ): INodeProperties {
+	return sortedOptions([...extra, timeout]);
+}
+
+/** An `options` collection of exactly these options, sorted by label. */
+export function sortedOptions(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...extra, timeout].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
+}
+
+/** The "Additional Fields" collection of a create operation: its optional fields. */
+export function additionalFieldsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
+	};
+}
+
+/** A dropdown's options from [label, value] pairs, sorted by label (as n8n's lint wants them). */
+export function choices(pairs: Array<[string, string]>): INodePropertyOptions[] {
+	return pairs.map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The `limit` of a "Get Many" operation, or undefined when Return All is on. */

@@ -1,4 +1,6 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { sortedOptions } from './fields';
 
 /**
  * The duplicate contract every create-lead operation keeps: one result shape, and one choice
@@ -95,6 +97,12 @@ export const concurrencyOption: INodeProperties = {
 		'The most leads sent at the same time. The node starts with a few, sends more while the CRM answers quickly, and backs off at once when it reports too many requests (429), is unavailable (503), times out or slows down. Lower it to protect a small server.',
 };
 
+/** The per-item create operations' `concurrency()`: the "Parallel Requests" option. */
+export function parallelRequests(this: IExecuteFunctions): number {
+	const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
+	return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
+}
+
 /**
  * The `options` collection of a create-lead operation: phone handling first (the contract's
  * names), then whatever else the service needs.
@@ -103,17 +111,7 @@ export function leadOptionsCollection(
 	displayOptions: INodeProperties['displayOptions'],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [normalizePhoneOption, defaultCountryCodeOption, ...extra].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
+	return { ...sortedOptions([normalizePhoneOption, defaultCountryCodeOption, ...extra]), displayOptions };
 }
 
 export interface PhoneOptions {

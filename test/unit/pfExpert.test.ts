@@ -1,6 +1,6 @@
 import { expertErrorMessage, toExpertDate } from '../../nodes/PropertyFinder/transport/expert';
 import { splitList } from '../../nodes/shared/validate';
-import { bodyFromLead, mergeLeadBody, missingMandatory } from '../../nodes/PropertyFinder/actions/crmLead/body';
+import { bodyFromLead, mergeLeadBody, missingMandatory } from '../../nodes/PropertyFinder/actions/crmLead/update.body';
 
 describe('PF Expert CRM error messages', () => {
 	it.each([

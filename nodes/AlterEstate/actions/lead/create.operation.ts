@@ -1,24 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption } from '../../../shared/alreadySent';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { phoneThenEmail } from '../../../shared/alreadySent';
 import type { ItemOperation } from '../../../shared/execute';
-import { markOutcomeUnknown } from '../../../shared/execute';
-import { readTimeout, timeoutOption } from '../../../shared/fields';
-import type { LeadInputSpec } from '../../../shared/mapping';
-import { readLeadInput, withFieldMapping } from '../../../shared/mapping';
+import { answerObject, unconfirmedAnswer } from '../../../shared/execute';
+import { readTimeout } from '../../../shared/fields';
 import type { PhoneOptions } from '../../../shared/leads';
-import {
-	concurrencyOption,
-	DEFAULT_PARALLEL_REQUESTS,
-	leadOptionsCollection,
-	leadResult,
-	onDuplicateProperty,
-} from '../../../shared/leads';
+import { leadResult, parallelRequests } from '../../../shared/leads';
+import { readLeadInput } from '../../../shared/mapping';
 import {
 	compact,
 	fieldError,
-	isBlank,
+	ifGiven,
 	readChoice,
 	readEmail,
 	readJsonObject,
@@ -28,228 +21,9 @@ import {
 	readText,
 } from '../../../shared/validate';
 import { LEADS_PATH, alterEstateWrite } from '../../transport';
+import { INPUT, LISTING_TYPES } from './create.fields';
 
-export const LISTING_TYPES = ['buy', 'rent'] as const;
-
-/** The fields "Map Automatically" reads from the item's columns. */
-const INPUT: LeadInputSpec = {
-	topLevel: ['fullName', 'phone', 'email'],
-	additional: [
-		'propertyUid',
-		'utmSource',
-		'utmCampaign',
-		'utmContent',
-		'utmMedium',
-		'utmTerm',
-		'adsetName',
-		'campaignName',
-		'formName',
-		'platform',
-		'roundRobin',
-		'listingType',
-		'related',
-		'notes',
-		'via',
-		'currency',
-		'budget',
-		'customFields',
-	],
-	required: { fullName: 'Full Name', phone: 'Phone', email: 'Email' },
-};
-
-const additionalFields: INodeProperties[] = [
-	{
-		displayName: 'Ad Set Name',
-		name: 'adsetName',
-		type: 'string',
-		default: '',
-		placeholder: 'Dubai Marina – Lookalike 1%',
-	},
-	{
-		displayName: 'Budget',
-		name: 'budget',
-		type: 'string',
-		default: '',
-		placeholder: '1,500,000',
-		description: "The lead's budget. Accepts 1500000, 1,500,000, 1.5M or 750k; sent as a plain number.",
-	},
-	{
-		displayName: 'Campaign Name',
-		name: 'campaignName',
-		type: 'string',
-		default: '',
-		placeholder: 'Spring Launch',
-	},
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'string',
-		default: '',
-		placeholder: 'USD',
-		description: 'Three-letter currency code of the budget, e.g. USD, AED or DOP',
-	},
-	{
-		displayName: 'Custom Fields (JSON)',
-		name: 'customFields',
-		type: 'json',
-		default: '{}',
-		description: 'Custom fields of your AlterEstate account as a JSON object, e.g. {"preferred_area": "Marina"}',
-	},
-	{
-		displayName: 'Form Name',
-		name: 'formName',
-		type: 'string',
-		default: '',
-		placeholder: 'Website contact form',
-		description: 'Identifier of the form that collected the lead',
-	},
-	{
-		displayName: 'Listing Type',
-		name: 'listingType',
-		type: 'options',
-		default: 'buy',
-		description: 'Whether the lead wants to buy or to rent',
-		options: [
-			{ name: 'Buy', value: 'buy' },
-			{ name: 'Rent', value: 'rent' },
-		],
-	},
-	{
-		displayName: 'Notes',
-		name: 'notes',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		description: 'Extra notes or the message from the lead',
-	},
-	{
-		displayName: 'Platform',
-		name: 'platform',
-		type: 'string',
-		default: '',
-		placeholder: 'Facebook',
-		description: 'Where the lead came from, e.g. Facebook, Instagram or Property Finder',
-	},
-	{
-		displayName: 'Property UID',
-		name: 'propertyUid',
-		type: 'string',
-		default: '',
-		placeholder: 'D9dEML2g39',
-		description: 'UID of the AlterEstate property the lead asked about',
-	},
-	{
-		displayName: 'Related Agent Name or ID',
-		name: 'related',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAgents' },
-		default: '',
-		description:
-			'The agent to assign the lead to, identified by the email of their AlterEstate user (the list needs the Public Token in the credential). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Round Robin Rule UID',
-		name: 'roundRobin',
-		type: 'string',
-		default: '',
-		placeholder: 'rr_8Hk2Lq',
-		description: 'UID of the AlterEstate round robin rule that assigns the lead',
-		hint: 'When set, the round robin rule decides who gets the lead and Related Agent is ignored',
-	},
-	{
-		displayName: 'UTM Campaign',
-		name: 'utmCampaign',
-		type: 'string',
-		default: '',
-	},
-	{
-		displayName: 'UTM Content',
-		name: 'utmContent',
-		type: 'string',
-		default: '',
-		description: 'The ad creative or content',
-	},
-	{
-		displayName: 'UTM Medium',
-		name: 'utmMedium',
-		type: 'string',
-		default: '',
-		placeholder: 'cpc',
-	},
-	{
-		displayName: 'UTM Source',
-		name: 'utmSource',
-		type: 'string',
-		default: '',
-		placeholder: 'facebook',
-	},
-	{
-		displayName: 'UTM Term',
-		name: 'utmTerm',
-		type: 'string',
-		default: '',
-		description: 'The search keyword',
-	},
-	{
-		displayName: 'Via (Channel ID)',
-		name: 'via',
-		type: 'string',
-		default: '',
-		placeholder: '104',
-		description: 'Numeric ID of the AlterEstate channel the lead came through (e.g. WhatsApp or web form)',
-	},
-];
-
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Full Name',
-		name: 'fullName',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Ahmed Khan',
-		description: "The lead's full name",
-	},
-	{
-		displayName: 'Phone',
-		name: 'phone',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '+971501234567',
-		description:
-			'AlterEstate finds existing contacts by phone or email. Numbers are sent in international format (see Options) so the same person is recognised however the number was typed.',
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		required: true,
-		default: '',
-	},
-	onDuplicateProperty('AlterEstate'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: additionalFields,
-	},
-	leadOptionsCollection(undefined, [
-		concurrencyOption,
-		historySizeOption,
-		leadKeyOption(),
-		skipAlreadySentOption('AlterEstate'),
-		timeoutOption,
-	]),
-];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['lead'], operation: ['create'] } },
-	withFieldMapping(properties, ['fullName', 'phone', 'email', 'additionalFields'], INPUT),
-);
+export { description } from './create.fields';
 
 interface AlterEstateLead {
 	body: IDataObject;
@@ -310,15 +84,13 @@ function prepare(this: IExecuteFunctions, itemIndex: number): AlterEstateLead {
 		'Email',
 		readText(this, itemIndex, 'Email', input.top.email),
 	);
-	const related = isBlank(fields.related)
-		? undefined
-		: readEmail(this, itemIndex, 'Related Agent', fields.related);
-	const listingType = isBlank(fields.listingType)
-		? undefined
-		: readChoice(this, itemIndex, 'Listing Type', fields.listingType, LISTING_TYPES);
-	const via = isBlank(fields.via) ? undefined : checkVia(this, itemIndex, fields.via);
-	const budget = isBlank(fields.budget) ? undefined : readMoney(this, itemIndex, 'Budget', fields.budget);
-	const currency = isBlank(fields.currency) ? undefined : checkCurrency(this, itemIndex, fields.currency);
+	const related = ifGiven(fields.related, (value) => readEmail(this, itemIndex, 'Related Agent', value));
+	const listingType = ifGiven(fields.listingType, (value) =>
+		readChoice(this, itemIndex, 'Listing Type', value, LISTING_TYPES),
+	);
+	const via = ifGiven(fields.via, (value) => checkVia(this, itemIndex, value));
+	const budget = ifGiven(fields.budget, (value) => readMoney(this, itemIndex, 'Budget', value));
+	const currency = ifGiven(fields.currency, (value) => checkCurrency(this, itemIndex, value));
 	const customFields =
 		fields.customFields === undefined ? undefined : checkCustomFields(this, itemIndex, fields.customFields);
 
@@ -384,7 +156,7 @@ async function send(this: IExecuteFunctions, lead: AlterEstateLead, itemIndex: n
 		},
 		itemIndex,
 	);
-	const body: IDataObject = answer && typeof answer === 'object' && !Array.isArray(answer) ? answer : {};
+	const body = answerObject(answer);
 	if (statusCode === 400) throw rejection(this, lead, body, itemIndex);
 	const data = body.data && typeof body.data === 'object' ? (body.data as IDataObject) : undefined;
 
@@ -408,13 +180,7 @@ async function send(this: IExecuteFunctions, lead: AlterEstateLead, itemIndex: n
 			{ ...body, logId: body.log_id ?? null, statusCode },
 		);
 	}
-	throw markOutcomeUnknown(fieldError(
-		this,
-		itemIndex,
-		'Response',
-		`AlterEstate answered HTTP ${statusCode} without saying whether the lead was created`,
-		'Check AlterEstate for this lead before sending it again.',
-	));
+	throw unconfirmedAnswer(this, itemIndex, 'AlterEstate', statusCode);
 }
 
 export const operation: ItemOperation<AlterEstateLead> = {
@@ -426,8 +192,5 @@ export const operation: ItemOperation<AlterEstateLead> = {
 		service: 'AlterEstate',
 		contactKeys: (lead) => phoneThenEmail(lead.phone, lead.email),
 	},
-	concurrency() {
-		const options = this.getNodeParameter('options', 0, {}) as PhoneOptions;
-		return options.concurrency ?? DEFAULT_PARALLEL_REQUESTS;
-	},
+	concurrency: parallelRequests,
 };

@@ -1,284 +1,34 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOperation } from '../../../shared/execute';
-import { asItemError, fieldError, markOutcomeUnknown } from '../../../shared/execute';
-import { historySizeOption, leadKeyOption, skipAlreadySentOption } from '../../../shared/alreadySent';
-import { timeoutOption } from '../../../shared/fields';
-import type { LeadInputSpec } from '../../../shared/mapping';
-import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
+import { answerObject, asItemError, markOutcomeUnknown } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import {
-	leadOptionsCollection,
-	leadResult,
-	onDuplicateProperty,
-} from '../../../shared/leads';
-import { readEmail, readJsonObject, readPhone, compact, isBlank, readOptionalText } from '../../../shared/validate';
+import { leadResult } from '../../../shared/leads';
+import { missingColumn, readLeadInput } from '../../../shared/mapping';
+import { compact, fieldError, isBlank, readEmail, readOptionalText, readPhone } from '../../../shared/validate';
 import {
 	CLOSINGDEALZ_LEADS_PATH,
 	CLOSINGDEALZ_MAX_BATCH,
-	CLOSINGDEALZ_MAX_NOTES,
 	CLOSINGDEALZ_RATE_LIMIT,
 	CLOSINGDEALZ_RATE_WINDOW_SECONDS,
 	closingDealzLimiter,
 	closingDealzRequest,
 } from '../../transport';
+import { INPUT } from './create.fields';
+import {
+	checkBatchSize,
+	field,
+	readContacts,
+	readCustomJson,
+	readDate,
+	readEmployeeCount,
+	readLabels,
+	readNotes,
+	takeCustom,
+} from './create.readers';
 
-/** The fields "Map Automatically" reads from the item's columns (all optional). */
-const INPUT: LeadInputSpec = {
-	topLevel: [],
-	additional: [
-		'company',
-		'contactPerson',
-		'email',
-		'phoneNumber',
-		'jobTitle',
-		'notes',
-		'labels',
-		'industry',
-		'employeeCount',
-		'website',
-		'linkedIn',
-		'twitter',
-		'facebook',
-		'address',
-		'date',
-		'contacts',
-	],
-};
-
-const contactFields: INodeProperties[] = [
-	{
-		displayName: 'Address',
-		name: 'address',
-		type: 'string',
-		default: '',
-		placeholder: 'Marina Gate 2, Dubai Marina',
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-	},
-	{
-		displayName: 'Last Name',
-		name: 'lastName',
-		type: 'string',
-		default: '',
-		placeholder: 'Khan',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		default: '',
-		placeholder: 'Ahmed',
-		description: 'First name of the contact',
-	},
-	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
-		default: '',
-		placeholder: '+971501234567',
-	},
-	{
-		displayName: 'Role',
-		name: 'role',
-		type: 'string',
-		default: '',
-		placeholder: 'Decision Maker',
-		description: "The contact's role in the deal",
-	},
-];
-
-/** What "Skip Already Sent" knows a lead by when it is not a Property Finder lead (sentKey). */
-const CONTACT_KEY = 'the phone, else the e-mail, else the company';
-
-const properties: INodeProperties[] = [
-	{
-		displayName:
-			'Leads are sent in batches of up to 100 per request. Every input item still gets its own output item. Fill in at least one of Company, Contact Person, Email or Phone Number.',
-		name: 'batchNotice',
-		type: 'notice',
-		default: '',
-	},
-	onDuplicateProperty('ClosingDealz'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Address',
-				name: 'address',
-				type: 'string',
-				default: '',
-				placeholder: 'Business Bay, Dubai',
-			},
-			{
-				displayName: 'Company',
-				name: 'company',
-				type: 'string',
-				default: '',
-				placeholder: 'Acme Properties LLC',
-			},
-			{
-				displayName: 'Contact Person',
-				name: 'contactPerson',
-				type: 'string',
-				default: '',
-				placeholder: 'Ahmed Khan',
-				description: 'Full name of the person to talk to',
-			},
-			{
-				displayName: 'Contacts',
-				name: 'contacts',
-				type: 'fixedCollection',
-				placeholder: 'Add Contact',
-				typeOptions: { multipleValues: true },
-				default: {},
-				description: 'More people at this lead, each stored as a contact',
-				options: [{ displayName: 'Contact', name: 'contact', values: contactFields }],
-			},
-			{
-				displayName: 'Custom Fields (JSON)',
-				name: 'customJson',
-				type: 'json',
-				default: '{}',
-				description:
-					'Any other field of the ClosingDealz lead object, e.g. {"isContact": true}. Merged into the lead; the fields set above take precedence.',
-			},
-			{
-				displayName: 'Date',
-				name: 'date',
-				type: 'dateTime',
-				default: '',
-				description: 'Date of the lead, e.g. when the enquiry arrived',
-			},
-			{
-				displayName: 'Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-			},
-			{
-				displayName: 'Employee Count',
-				name: 'employeeCount',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 1,
-				description: "Number of employees of the lead's company",
-			},
-			{
-				displayName: 'Facebook',
-				name: 'facebook',
-				type: 'string',
-				default: '',
-				placeholder: 'https://facebook.com/acme',
-			},
-			{
-				displayName: 'Industry',
-				name: 'industry',
-				type: 'string',
-				default: '',
-				placeholder: 'Real Estate',
-			},
-			{
-				displayName: 'Job Title',
-				name: 'jobTitle',
-				type: 'string',
-				default: '',
-				placeholder: 'Head of Sales',
-			},
-			{
-				displayName: 'Labels',
-				name: 'labels',
-				type: 'string',
-				default: '',
-				placeholder: 'Property Finder, Hot',
-				description: 'Comma-separated labels, or a list mapped with an expression',
-			},
-			{
-				displayName: 'LinkedIn',
-				name: 'linkedIn',
-				type: 'string',
-				default: '',
-				placeholder: 'https://linkedin.com/in/ahmed-khan',
-			},
-			{
-				displayName: 'Notes',
-				name: 'notes',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: `Anything else about the lead (at most ${CLOSINGDEALZ_MAX_NOTES} characters)`,
-			},
-			{
-				displayName: 'Phone Number',
-				name: 'phoneNumber',
-				type: 'string',
-				default: '',
-				placeholder: '+971501234567',
-			},
-			{
-				displayName: 'Twitter',
-				name: 'twitter',
-				type: 'string',
-				default: '',
-				placeholder: 'https://x.com/acme',
-			},
-			{
-				displayName: 'Website',
-				name: 'website',
-				type: 'string',
-				default: '',
-				placeholder: 'https://acme.example',
-			},
-		],
-	},
-	leadOptionsCollection(undefined, [
-		{
-			displayName: 'Batch Size',
-			name: 'batchSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: CLOSINGDEALZ_MAX_BATCH },
-			default: CLOSINGDEALZ_MAX_BATCH,
-			description: `How many leads go in one request (at most ${CLOSINGDEALZ_MAX_BATCH}). If one lead of a batch is rejected, ClosingDealz rejects the whole batch.`,
-		},
-		{
-			displayName: 'Rate Limit (Requests)',
-			name: 'rateLimit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: CLOSINGDEALZ_RATE_LIMIT,
-			description:
-				'Most requests sent per rate-limit window with one API key. ClosingDealz allows 100 per minute; lower it when other apps use the same key.',
-		},
-		{
-			displayName: 'Rate Limit Window (Seconds)',
-			name: 'rateLimitWindow',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: CLOSINGDEALZ_RATE_WINDOW_SECONDS,
-			description: 'Length of the window the rate limit is counted over',
-		},
-		historySizeOption,
-		leadKeyOption(CONTACT_KEY),
-		skipAlreadySentOption('ClosingDealz', { noDuplicateCheck: true, contact: CONTACT_KEY }),
-		timeoutOption,
-	]),
-];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['lead'], operation: ['create'] } },
-	withFieldMapping(properties, ['additionalFields'], INPUT),
-);
+export { description } from './create.fields';
 
 interface CreateOptions extends PhoneOptions {
 	batchSize?: number;
@@ -298,134 +48,6 @@ export interface ClosingDealzLead {
 
 /** The fields of the lead object that say who the lead is. */
 const IDENTIFYING = ['company', 'contactPerson', 'email', 'phoneNumber'];
-
-function readLabels(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-): string[] | undefined {
-	if (isBlank(value)) return undefined;
-	const list = Array.isArray(value) ? value : String(value).split(',');
-	if (list.some((label) => label !== null && typeof label === 'object')) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Labels',
-			'must be text or a list of texts',
-			'Enter labels separated by commas, e.g. Property Finder, Hot.',
-		);
-	}
-	const labels = list.map((label) => String(label ?? '').trim()).filter((label) => label !== '');
-	return labels.length > 0 ? labels : undefined;
-}
-
-function readNotes(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	const notes = readOptionalText(value);
-	if (notes !== undefined && notes.length > CLOSINGDEALZ_MAX_NOTES) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Notes',
-			`is ${notes.length} characters long; ClosingDealz stores at most ${CLOSINGDEALZ_MAX_NOTES}`,
-			'Shorten the notes, e.g. with {{ $json.notes.slice(0, 6900) }}.',
-		);
-	}
-	return notes;
-}
-
-function readEmployeeCount(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-): number | undefined {
-	if (isBlank(value)) return undefined;
-	const count = typeof value === 'number' ? value : Number(String(value).replace(/[\s,]/g, ''));
-	if (!Number.isInteger(count) || count < 1) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Employee Count',
-			`"${String(value)}" is not a whole number of 1 or more`,
-			'Enter a number such as 25, or remove the field.',
-		);
-	}
-	return count;
-}
-
-function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
-	if (isBlank(value)) return undefined;
-	const text = String(value).trim();
-	const time = Date.parse(text);
-	if (Number.isNaN(time)) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Date',
-			`"${text}" is not a date`,
-			'Use a date such as 2025-05-31 or 2025-05-31T14:30:00Z.',
-		);
-	}
-	return new Date(time).toISOString();
-}
-
-function readCustomJson(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
-	if (isBlank(value)) return {};
-	return readJsonObject(ctx, itemIndex, 'Custom Fields (JSON)', value, '{"isContact": true}') ?? {};
-}
-
-function readContacts(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-	options: PhoneOptions,
-): IDataObject[] | undefined {
-	const rows = ((value as IDataObject | undefined)?.contact ?? []) as IDataObject[];
-	const contacts = rows.map((row, position) => {
-		const label = (field: string) => `Contacts › Contact ${position + 1} › ${field}`;
-		return compact({
-			name: readOptionalText(row.name),
-			lastName: readOptionalText(row.lastName),
-			email: isBlank(row.email) ? undefined : readEmail(ctx, itemIndex, label('Email'), row.email),
-			phoneNumber: isBlank(row.phoneNumber)
-				? undefined
-				: readPhone(ctx, itemIndex, label('Phone Number'), row.phoneNumber, options),
-			address: readOptionalText(row.address),
-			role: readOptionalText(row.role),
-		});
-	});
-	const filled = contacts.filter((contact) => Object.keys(contact).length > 0);
-	return filled.length > 0 ? filled : undefined;
-}
-
-/**
- * Remove `name` (in any letter case) from the custom JSON and return its value for checking;
- * undefined when absent or blank.
- */
-function takeCustom(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	custom: IDataObject,
-	name: string,
-): { label: string; value: string } | undefined {
-	let found: { label: string; value: string } | undefined;
-	for (const key of Object.keys(custom).filter((candidate) => candidate.toLowerCase() === name.toLowerCase())) {
-		const value = custom[key];
-		delete custom[key];
-		if (isBlank(value) || found) continue;
-		const label = `Custom Fields (JSON) › ${key}`;
-		if (typeof value === 'object') {
-			throw fieldError(ctx, itemIndex, label, 'must be text, not an object or list', `Write it as text, e.g. {"${name}": "…"}.`);
-		}
-		found = { label, value: String(value) };
-	}
-	return found;
-}
-
-/** Look a field up the way ClosingDealz binds JSON: case-insensitively. */
-function field(lead: IDataObject, name: string): unknown {
-	const key = Object.keys(lead).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-	return key === undefined ? undefined : lead[key];
-}
 
 function prepare(this: IExecuteFunctions, itemIndex: number): ClosingDealzLead {
 	const input = readLeadInput(this, itemIndex, INPUT);
@@ -508,20 +130,6 @@ export function sentKey(prepared: ClosingDealzLead): string | undefined {
 	return undefined;
 }
 
-function checkBatchSize(ctx: IExecuteFunctions, itemIndex: number, value: unknown) {
-	if (value === undefined) return;
-	const size = Number(value);
-	if (!Number.isInteger(size) || size < 1 || size > CLOSINGDEALZ_MAX_BATCH) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Batch Size',
-			`${String(value)} is not allowed`,
-			`Use a whole number from 1 to ${CLOSINGDEALZ_MAX_BATCH}; ClosingDealz takes at most ${CLOSINGDEALZ_MAX_BATCH} leads per request.`,
-		);
-	}
-}
-
 function readOptions(ctx: IExecuteFunctions): CreateOptions {
 	return ctx.getNodeParameter('options', 0, {}) as CreateOptions;
 }
@@ -552,8 +160,7 @@ async function sendBatch(
 			},
 			entries[0].itemIndex,
 		);
-		const body: IDataObject =
-			answer && typeof answer === 'object' && !Array.isArray(answer) ? answer : {};
+		const body = answerObject(answer);
 		if (body.succeeded !== true) {
 			throw markOutcomeUnknown(new NodeOperationError(
 				this.getNode(),

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { historySizeOption, leadKeyOption, phoneThenEmail, skipAlreadySentOption } from '../../../shared/alreadySent';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { onceOnlyOptions, phoneThenEmail } from '../../../shared/alreadySent';
 import type { ItemOperation } from '../../../shared/execute';
 import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
-import { readTimeout, timeoutOption } from '../../../shared/fields';
+import { additionalFieldsCollection, readTimeout, timeoutOption } from '../../../shared/fields';
 import type { LeadInputSpec } from '../../../shared/mapping';
 import { missingColumn, readLeadInput, withFieldMapping } from '../../../shared/mapping';
 import { leadOptionsCollection, leadResult, onDuplicateProperty } from '../../../shared/leads';
@@ -25,20 +25,11 @@ const checkExistingOption: INodeProperties = {
 const properties: INodeProperties[] = [
 	...mainLeadFields(true),
 	onDuplicateProperty('PF Expert CRM'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: optionalLeadFields,
-	},
+	additionalFieldsCollection(optionalLeadFields),
 	leadOptionsCollection(undefined, [
 		checkExistingOption,
 		expandDataOption,
-		historySizeOption,
-		leadKeyOption(),
-		skipAlreadySentOption('PF Expert CRM'),
+		...onceOnlyOptions('PF Expert CRM'),
 		timeoutOption,
 	]),
 ];

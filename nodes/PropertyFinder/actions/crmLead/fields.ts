@@ -1,107 +1,24 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	CATEGORY_OPTIONS,
+	CHANNEL_OPTIONS,
+	FINANCIAL_OPTIONS,
+	MORTGAGE_STATUS_OPTIONS,
+	OFFERING_TYPE_OPTIONS,
+	QUALITY_OPTIONS,
+	SOURCE_OPTIONS,
+	STATUS_OPTIONS,
+	TITLE_OPTIONS,
+} from './choices';
 
 /**
- * Field definitions shared by the PF Expert CRM lead operations. The choice lists
- * are the values the API documents; every dropdown still accepts an expression.
+ * Field definitions shared by the PF Expert CRM lead operations (the choice lists are in
+ * choices.ts, the readers in body.ts and preference.ts).
  */
 
-function choices(pairs: Array<[string, string]>): INodePropertyOptions[] {
-	return pairs.map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export const STATUS_OPTIONS = choices([
-	['Called No Reply', 'calledNoReply'],
-	['Contract Sent', 'contractSent'],
-	['Contract Signed', 'contractSigned'],
-	['Not Interested', 'notInterested'],
-	['Not Ready', 'notReady'],
-	['Not Yet Contacted', 'notYetContacted'],
-	['Prospect', 'prospect'],
-	['Qualified', 'qualified'],
-	['Viewings In Progress', 'viewingsInProgress'],
-]);
-export const STATUSES = STATUS_OPTIONS.map((option) => option.value as string);
-
-export const SOURCE_OPTIONS = choices([
-	['Offline', 'offline'],
-	['Online', 'online'],
-	['Other', 'other'],
-	['Portal', 'portal'],
-	['Property Finder', 'propertyfinder'],
-	['Social Media', 'socialMedia'],
-]);
-export const SOURCES = SOURCE_OPTIONS.map((option) => option.value as string);
-
-export const CHANNEL_OPTIONS = choices([
-	['Bayut', 'bayut'],
-	['Call Tracking', 'callTracking'],
-	['Dubizzle', 'dubizzle'],
-	['Email', 'email'],
-	['Email Marketing', 'emailMarketing'],
-	['Expo', 'expo'],
-	['Facebook', 'facebook'],
-	['Google', 'google'],
-	['Gulf News', 'gulfNews'],
-	['Just Property', 'justProperty'],
-	['Just Rentals', 'justRentals'],
-	['LinkedIn', 'linkedIn'],
-	['Online Marketing', 'onlineMarketing'],
-	['Other Offline', 'otherOffline'],
-	['Other Online', 'otherOnline'],
-	['Other Portal', 'otherPortal'],
-	['Other Social Media', 'otherSocialMedia'],
-	['Our Website', 'ourWebsite'],
-	['Outdoor', 'outdoor'],
-	['Phone', 'phone'],
-	['Print', 'print'],
-	['Referral', 'referral'],
-	['SMS', 'sms'],
-	['Twitter', 'twitter'],
-	['Walk In', 'walkIn'],
-]);
-
-export const TITLE_OPTIONS = choices([
-	['Miss', 'miss'],
-	['Mr', 'mr'],
-	['Mrs', 'mrs'],
-	['Ms', 'ms'],
-]);
-export const TITLES = TITLE_OPTIONS.map((option) => option.value as string);
-
-export const FINANCIAL_OPTIONS = choices([
-	['Cash', 'cash'],
-	['Mortgage', 'mortgage'],
-	['Other', 'other'],
-]);
-export const FINANCIALS = FINANCIAL_OPTIONS.map((option) => option.value as string);
-
-export const QUALITY_OPTIONS = choices([
-	['Average', 'average'],
-	['Excellent', 'excellent'],
-	['Good', 'good'],
-	['Hot', 'hot'],
-	['Poor', 'poor'],
-	['Spam', 'spam'],
-]);
-export const QUALITIES = QUALITY_OPTIONS.map((option) => option.value as string);
-
-export const MORTGAGE_STATUS_OPTIONS = choices([
-	['In Process', 'in-process'],
-	['Not Pre-Approved', 'not-pre-approved'],
-	['Pre-Approved', 'pre-approved'],
-]);
-export const MORTGAGE_STATUSES = MORTGAGE_STATUS_OPTIONS.map((option) => option.value as string);
-
-export const CATEGORY_OPTIONS = choices([
-	['Commercial', 'commercial'],
-	['Residential', 'residential'],
-]);
-export const CATEGORIES = CATEGORY_OPTIONS.map((option) => option.value as string);
-
-export const OFFERING_TYPE_OPTIONS = choices([
-	['Rent', 'rent'],
-	['Sale', 'sale'],
-]);
+// The operations import the choice lists from here with the fields.
+export * from './choices';
 
 export const expandDataOption: INodeProperties = {
 	displayName: 'Expand Related Data',
@@ -133,7 +50,7 @@ export const leadIdsProperty: INodeProperties = {
 
 /** The wishlist (`preference`) fields, as a fixed collection: every field shows at once. */
 export function preferenceProperty(required: boolean): INodeProperties {
-	const numberText = (displayName: string, name: string, placeholder: string, description: string) => ({
+	const textField = (displayName: string, name: string, placeholder: string, description: string) => ({
 		displayName,
 		name,
 		type: 'string' as const,
@@ -155,24 +72,10 @@ export function preferenceProperty(required: boolean): INodeProperties {
 				displayName: 'Wishlist',
 				name: 'values',
 				values: [
-					{
-						displayName: 'Types',
-						name: 'types',
-						type: 'string',
-						default: '',
-						placeholder: '2, 5',
-						description: 'Property type IDs, comma-separated (e.g. 2 for apartment)',
-					},
-					{
-						displayName: 'Locations',
-						name: 'locations',
-						type: 'string',
-						default: '',
-						placeholder: 'are.2.15, are.3.1200',
-						description: 'Location IDs, comma-separated',
-					},
-					numberText('Min Price', 'fromPrice', '1,200,000', 'Lowest price in AED. Accepts 1200000, 1,200,000 or 1.2M.'),
-					numberText('Max Price', 'toPrice', '1,500,000', 'Highest price in AED. Accepts 1500000, 1,500,000 or 1.5M.'),
+					textField('Types', 'types', '2, 5', 'Property type IDs, comma-separated (e.g. 2 for apartment)'),
+					textField('Locations', 'locations', 'are.2.15, are.3.1200', 'Location IDs, comma-separated'),
+					textField('Min Price', 'fromPrice', '1,200,000', 'Lowest price in AED. Accepts 1200000, 1,200,000 or 1.2M.'),
+					textField('Max Price', 'toPrice', '1,500,000', 'Highest price in AED. Accepts 1500000, 1,500,000 or 1.5M.'),
 					{
 						displayName: 'Offering Type',
 						name: 'offeringType',
@@ -180,20 +83,13 @@ export function preferenceProperty(required: boolean): INodeProperties {
 						options: OFFERING_TYPE_OPTIONS,
 						default: 'sale',
 					},
-					{
-						displayName: 'Amenities',
-						name: 'amenities',
-						type: 'string',
-						default: '',
-						placeholder: '1, 2',
-						description: 'Amenity IDs, comma-separated; leave empty for none',
-					},
-					numberText('Min Size', 'fromSize', '900', 'Smallest size in sq ft'),
-					numberText('Max Size', 'toSize', '1200', 'Largest size in sq ft'),
-					numberText('Min Bedrooms', 'fromBedroom', '2', 'Fewest bedrooms (0 for a studio)'),
-					numberText('Max Bedrooms', 'toBedroom', '3', 'Most bedrooms'),
-					numberText('Min Bathrooms', 'fromBathroom', '2', 'Fewest bathrooms'),
-					numberText('Max Bathrooms', 'toBathroom', '3', 'Most bathrooms'),
+					textField('Amenities', 'amenities', '1, 2', 'Amenity IDs, comma-separated; leave empty for none'),
+					textField('Min Size', 'fromSize', '900', 'Smallest size in sq ft'),
+					textField('Max Size', 'toSize', '1200', 'Largest size in sq ft'),
+					textField('Min Bedrooms', 'fromBedroom', '2', 'Fewest bedrooms (0 for a studio)'),
+					textField('Max Bedrooms', 'toBedroom', '3', 'Most bedrooms'),
+					textField('Min Bathrooms', 'fromBathroom', '2', 'Fewest bathrooms'),
+					textField('Max Bathrooms', 'toBathroom', '3', 'Most bathrooms'),
 				],
 			},
 		],
@@ -377,14 +273,3 @@ export const optionalLeadFields: INodeProperties[] = [
 	},
 ];
 
-// ---------------------------------------------------------------------------------------
-// Reading the preference collection (the field readers are in nodes/shared/validate.ts).
-
-/** The wishlist values whether the parameter came as a fixed collection or a plain object. */
-export function preferenceValues(raw: unknown): IDataObject | undefined {
-	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-	const object = raw as IDataObject;
-	const inner = object.values ?? object.wishlist;
-	if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as IDataObject;
-	return Object.keys(object).length > 0 ? object : undefined;
-}

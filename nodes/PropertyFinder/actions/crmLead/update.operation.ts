@@ -6,7 +6,8 @@ import type { PhoneOptions } from '../../../shared/leads';
 import { readTimeout, timeoutOption } from '../../../shared/fields';
 import { leadOptionsCollection } from '../../../shared/leads';
 import { apiWarning, expertRequest, unwrapLead, withWarning } from '../../transport/expert';
-import { bodyFromLead, buildLeadBody, mergeLeadBody, missingMandatory } from './body';
+import { buildLeadBody } from './body';
+import { bodyFromLead, mergeLeadBody, missingMandatory } from './update.body';
 import { expandDataOption, leadIdProperty, mainLeadFields, optionalLeadFields } from './fields';
 import { fieldError, readId } from '../../../shared/validate';
 
