@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection } from './fields';
+
 /**
  * The duplicate contract every create-lead operation keeps: one result shape, and one choice
  * (`onDuplicate`) of what a duplicate does to the workflow.
@@ -103,17 +105,9 @@ export function leadOptionsCollection(
 	displayOptions: INodeProperties['displayOptions'],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [normalizePhoneOption, defaultCountryCodeOption, ...extra].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
+	// `extra` brings its own timeout where the service has one.
+	const { options, ...collection } = optionsCollection([normalizePhoneOption, defaultCountryCodeOption, ...extra], null);
+	return { ...collection, displayOptions, options };
 }
 
 export interface PhoneOptions {
