@@ -10,6 +10,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { filtersCollection, optionsCollection } from '../shared/fields';
+import { PagedRecords, readPages, recordId } from '../shared/paging';
+
 import {
 	LEAD_CHANNEL_OPTIONS,
 	LEAD_ENTITY_TYPE_OPTIONS,
@@ -145,13 +148,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add filter',
-				default: {},
-				options: byDisplayName([
+			filtersCollection(
+				byDisplayName([
 					...MORE_TRIGGER_FILTER_PROPERTIES,
 					{
 						displayName: 'Agent Names or IDs',
@@ -187,15 +185,10 @@ export class PropertyFinderPollingTrigger implements INodeType {
 						description: 'Only leads for these listing references (comma-separated)',
 					},
 				]),
-			},
+			),
 			simplifyProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
+			optionsCollection(
+				[
 					{
 						displayName: 'Overlap (Minutes)',
 						name: 'overlapMinutes',
@@ -215,7 +208,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
 							'On the first activation only, also send the leads created since this date (at most 88 days back: Property Finder keeps 3 months). Changing it later has no effect. Empty: start from the activation.',
 					},
 				],
-			},
+				null,
+			),
 		],
 	};
 
@@ -331,8 +325,8 @@ export class PropertyFinderPollingTrigger implements INodeType {
  * Read the whole window, oldest first. Pages are keyed by time: after each page the next
  * request starts at the second of the last lead read (`createdAtFrom`, page 1), so a lead that
  * leaves the result set (reassigned, retagged) during a long read cannot shift an unread lead
- * onto a page already read. Leads read twice (the shared second) are dropped by id. Only when
- * a whole page shares one second does it move on by page number.
+ * onto a page already read. Leads read twice (the shared second) are kept once, by id. Only
+ * when a whole page shares one second does it move on by page number.
  */
 async function readWindow(
 	this: IPollFunctions,
@@ -342,21 +336,20 @@ async function readWindow(
 	startedAt: number,
 	budget: number | undefined,
 ): Promise<IDataObject[]> {
-	const received = new Map<string, IDataObject>();
-	const withoutId: IDataObject[] = [];
+	const received = new PagedRecords();
 	const toSecond = Math.floor(window.to / 1000) * 1000;
-	let fromSecond = Math.floor(window.from / 1000) * 1000;
 	// The window re-reads the overlap first; stopping before any unseen lead was read would
 	// leave the cursor where it is, and every later poll would stop at the same place.
 	let unseenRead = false;
 	let slowest = 0;
-	for (let page = 1, requests = 0; ; requests++) {
+	const first = { fromSecond: Math.floor(window.from / 1000) * 1000, page: 1 };
+	return await readPages(received, first, async ({ fromSecond, page }, pagesRead) => {
 		const overBudget = budget !== undefined && Date.now() - startedAt + slowest > budget * BUDGET_SHARE;
-		if (requests > 0 && unseenRead && overBudget) {
+		if (pagesRead > 0 && unseenRead && overBudget) {
 			this.logger.info(
-				`Property Finder Polling Trigger: stopping after ${received.size} leads to stay inside the poll time; the next poll continues from there`,
+				`Property Finder Polling Trigger: stopping after ${received.records.length} leads to stay inside the poll time; the next poll continues from there`,
 			);
-			break;
+			return undefined;
 		}
 		const requestStarted = Date.now();
 		const { body }: { body: IDataObject } = await pfRequest.call(this, {
@@ -375,21 +368,11 @@ async function readWindow(
 		});
 		slowest = Math.max(slowest, Date.now() - requestStarted);
 		const records: IDataObject[] = Array.isArray(body?.data) ? (body.data as IDataObject[]) : [];
-		for (const lead of records) {
-			const id = lead?.id === undefined || lead.id === null ? '' : String(lead.id);
-			if (id === '') withoutId.push(lead);
-			else if (!received.has(id)) received.set(id, lead);
-			if (!known.has(id)) unseenRead = true;
-		}
+		if (records.some((lead) => !known.has(recordId(lead) ?? ''))) unseenRead = true;
 		const next: unknown = (body?.pagination as IDataObject | undefined)?.nextPage;
-		if (records.length === 0 || typeof next !== 'number' || next <= page) break;
+		if (records.length === 0 || typeof next !== 'number' || next <= page) return { records };
 		const last = Math.floor(createdAtOf(records[records.length - 1]) / 1000) * 1000;
-		if (Number.isFinite(last) && last > fromSecond && last <= toSecond) {
-			fromSecond = last;
-			page = 1;
-		} else {
-			page = next;
-		}
-	}
-	return [...received.values(), ...withoutId];
+		const byTime = Number.isFinite(last) && last > fromSecond && last <= toSecond;
+		return { records, next: byTime ? { fromSecond: last, page: 1 } : { fromSecond, page: next } };
+	});
 }

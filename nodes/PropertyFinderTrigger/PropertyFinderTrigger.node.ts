@@ -10,6 +10,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { WEBHOOK_AGENT_BUDGET_MS, profileIdOf, resolveAgentOption, resolveAgents, withAgent } from '../PropertyFinder/shared/agents';
 import { simplifyLead, simplifyProperty } from '../PropertyFinder/shared/lead';
+import { optionsCollection } from '../shared/fields';
 import type { DeliveryMemory, RecentEvents } from './delivery';
 import {
 	admitDelivery,
@@ -219,13 +220,8 @@ export class PropertyFinderTrigger implements INodeType {
 				],
 			},
 			simplifyProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
+			optionsCollection(
+				[
 					{
 						displayName: 'Allow HTTP or Local Callback URL',
 						name: 'allowHttpCallback',
@@ -244,7 +240,8 @@ export class PropertyFinderTrigger implements INodeType {
 					},
 					resolveAgentOption('per delivery (answered within 1.5 s, so Property Finder still gets its answer in time)'),
 				],
-			},
+				null,
+			),
 		],
 	};
 

@@ -1,4 +1,5 @@
-import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldError } from './validate';
 
@@ -44,13 +45,13 @@ export const timeoutOption: INodeProperties = {
 
 /**
  * The `options` collection of an operation: the request timeout (`timeout`, by default the
- * shared one) plus `extra`, sorted by label.
+ * shared one; null for a trigger, whose requests n8n times) plus `extra`, sorted by label.
  */
 export function optionsCollection(
 	extra: INodeProperties[] = [],
-	timeout: INodeProperties = timeoutOption,
+	timeout: INodeProperties | null = timeoutOption,
 ): INodeProperties {
-	return sortedOptions([...extra, timeout]);
+	return sortedOptions(timeout === null ? [...extra] : [...extra, timeout]);
 }
 
 /** An `options` collection of exactly these options, sorted by label. */
@@ -77,9 +78,32 @@ export function additionalFieldsCollection(options: INodeProperties[]): INodePro
 	};
 }
 
+/** The `filters` collection of a list: `options` in the order given. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options,
+	};
+}
+
 /** A dropdown's options from [label, value] pairs, sorted by label (as n8n's lint wants them). */
 export function choices(pairs: Array<[string, string]>): INodePropertyOptions[] {
 	return pairs.map(([name, value]) => ({ name, value })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The parameters of a resource's "Get Many" operation (`getAll`): Return All and Limit, then
+ * `fields` (Filters, Options…), shown only for that resource and operation.
+ */
+export function getManyFields(resource: string, fields: INodeProperties[]): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: [resource], operation: ['getAll'] } }, [
+		...returnAllAndLimit,
+		...fields,
+	]);
 }
 
 /** The `limit` of a "Get Many" operation, or undefined when Return All is on. */
@@ -95,4 +119,21 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | u
 /** The `timeout` option when it is a number; anything else leaves the transport's default. */
 export function readTimeout(options: { timeout?: unknown }): number | undefined {
 	return typeof options.timeout === 'number' ? options.timeout : undefined;
+}
+
+/** What every "Get Many" item reads first: its limit and timeout, and its Filters and Options as set. */
+export interface ListParameters {
+	limit?: number;
+	timeout?: number;
+	/** A copy: an operation may rewrite a filter (e.g. a date) without touching n8n's value. */
+	filters: IDataObject;
+	options: IDataObject;
+}
+
+/** The Limit (or Return All), Filters and Options of a "Get Many" item; throws on a bad limit. */
+export function readListParameters(ctx: IExecuteFunctions, itemIndex: number): ListParameters {
+	const limit = readLimit(ctx, itemIndex);
+	const filters = { ...(ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject) };
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return { limit, timeout: readTimeout(options), filters, options };
 }

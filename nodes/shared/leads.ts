@@ -111,6 +111,7 @@ export function leadOptionsCollection(
 	displayOptions: INodeProperties['displayOptions'],
 	extra: INodeProperties[] = [],
 ): INodeProperties {
+	// `extra` brings its own timeout where the service has one.
 	return { ...sortedOptions([normalizePhoneOption, defaultCountryCodeOption, ...extra]), displayOptions };
 }
 

@@ -99,6 +99,21 @@ describe('AlterEstate → properties', () => {
 		expect(result.outputs[0][24].json.uid).toBe(sim.properties[24].uid);
 	});
 
+	it('a property listed between page fetches shifts the pages: each property comes out once, none is lost', async () => {
+		const listed = sim.properties.map((p) => p.uid);
+		expect(listed.length).toBeGreaterThan(sim.pageSize * 2);
+		// Listed first while page 2 is asked for: every later property moves one place on, so
+		// the last property of page 1 is served again at the top of page 2.
+		const newcomer = { ...sim.properties[0], cid: 9999, uid: 'PU-NEW', slug: 'property-new' };
+		sim.fault({ kind: 'slow', delayMs: 0 }, { match: (req) => req.query.page === '2' && sim.properties.unshift(newcomer) > 0 });
+		const result = await run({ ...properties, returnAll: true });
+		expect(result.error).toBeUndefined();
+		const uids = result.outputs[0].map((item) => item.json.uid as string);
+		expect(uids.filter((uid) => uid === listed[sim.pageSize - 1])).toHaveLength(1);
+		expect(new Set(uids).size).toBe(uids.length);
+		expect(uids.filter((uid) => listed.includes(uid)).sort()).toEqual([...listed].sort());
+	});
+
 	it('sends the filters in the API spelling and returns what matches', async () => {
 		const result = await run({
 			...properties,

@@ -1,16 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { getManyFields, optionsCollection, readLimit, readTimeout } from '../../../shared/fields';
 import { AGENTS_PATH, agentList, alterEstateRead } from '../../transport';
 
-const properties: INodeProperties[] = [...returnAllAndLimit, optionsCollection()];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['agent'], operation: ['getAll'] } },
-	properties,
-);
+export const description = getManyFields('agent', [optionsCollection()]);
 
 interface AgentQuery {
 	limit?: number;

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { filtersCollection, getManyFields, optionsCollection, readListParameters } from '../../../shared/fields';
+import type { ListRequest } from '../../../shared/paging';
+import { PagedRecords, readPages } from '../../../shared/paging';
 import {
 	compact,
 	fieldError,
@@ -16,13 +17,8 @@ import { PROPERTIES_FILTER_PATH, alterEstateRead } from '../../transport';
 /** AlterEstate's listing type ids in the property filter. */
 export const PROPERTY_LISTING_TYPES = { sale: 1, rent: 2 } as const;
 
-const filters: INodeProperties = {
-	displayName: 'Filters',
-	name: 'filters',
-	type: 'collection',
-	placeholder: 'Add Filter',
-	default: {},
-	options: [
+export const description = getManyFields('property', [
+	filtersCollection([
 		{
 			displayName: 'Agent ID',
 			name: 'agent',
@@ -133,21 +129,9 @@ const filters: INodeProperties = {
 			placeholder: 'Bávaro',
 			description: 'Neighbourhood or sector name',
 		},
-	],
-};
-
-const properties: INodeProperties[] = [...returnAllAndLimit, filters, optionsCollection()];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['property'], operation: ['getAll'] } },
-	properties,
-);
-
-interface PropertyQuery {
-	qs: IDataObject;
-	limit?: number;
-	timeout?: number;
-}
+	]),
+	optionsCollection(),
+]);
 
 function count(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): number | undefined {
 	if (isBlank(value)) return undefined;
@@ -179,46 +163,44 @@ function range(
 	}
 }
 
-function prepare(this: IExecuteFunctions, itemIndex: number): PropertyQuery {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const f = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const limit = readLimit(this, itemIndex);
+function prepare(this: IExecuteFunctions, itemIndex: number): ListRequest {
+	const { limit, timeout, filters } = readListParameters(this, itemIndex);
 
-	const priceMin = isBlank(f.priceMin) ? undefined : readMoney(this, itemIndex, 'Price Min', f.priceMin);
-	const priceMax = isBlank(f.priceMax) ? undefined : readMoney(this, itemIndex, 'Price Max', f.priceMax);
+	const priceMin = isBlank(filters.priceMin) ? undefined : readMoney(this, itemIndex, 'Price Min', filters.priceMin);
+	const priceMax = isBlank(filters.priceMax) ? undefined : readMoney(this, itemIndex, 'Price Max', filters.priceMax);
 	range(this, itemIndex, 'Price', priceMin, priceMax);
-	const roomsMin = count(this, itemIndex, 'Rooms Min', f.roomsMin);
-	const roomsMax = count(this, itemIndex, 'Rooms Max', f.roomsMax);
+	const roomsMin = count(this, itemIndex, 'Rooms Min', filters.roomsMin);
+	const roomsMax = count(this, itemIndex, 'Rooms Max', filters.roomsMax);
 	range(this, itemIndex, 'Rooms', roomsMin, roomsMax);
-	const areaMin = count(this, itemIndex, 'Area Min', f.areaMin);
-	const areaMax = count(this, itemIndex, 'Area Max', f.areaMax);
+	const areaMin = count(this, itemIndex, 'Area Min', filters.areaMin);
+	const areaMax = count(this, itemIndex, 'Area Max', filters.areaMax);
 	range(this, itemIndex, 'Area', areaMin, areaMax);
-	const listingType = isBlank(f.listingType)
+	const listingType = isBlank(filters.listingType)
 		? undefined
-		: readChoice(this, itemIndex, 'Listing Type', f.listingType, ['sale', 'rent'] as const);
-	const currency = readOptionalText(f.currency)?.toUpperCase();
+		: readChoice(this, itemIndex, 'Listing Type', filters.listingType, ['sale', 'rent'] as const);
+	const currency = readOptionalText(filters.currency)?.toUpperCase();
 	if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
-		throw fieldError(this, itemIndex, 'Currency', `"${String(f.currency).trim()}" is not a currency code`, 'Use a three-letter code such as USD or DOP.');
+		throw fieldError(this, itemIndex, 'Currency', `"${String(filters.currency).trim()}" is not a currency code`, 'Use a three-letter code such as USD or DOP.');
 	}
 
 	const qs = compact({
-		search: readOptionalText(f.search),
+		search: readOptionalText(filters.search),
 		listing_type: listingType ? PROPERTY_LISTING_TYPES[listingType] : undefined,
-		category: id(this, itemIndex, 'Category ID', f.category),
-		city_name: readOptionalText(f.cityName),
-		sector: readOptionalText(f.sector),
+		category: id(this, itemIndex, 'Category ID', filters.category),
+		city_name: readOptionalText(filters.cityName),
+		sector: readOptionalText(filters.sector),
 		currency,
 		value_min: priceMin,
 		value_max: priceMax,
 		rooms_min: roomsMin,
 		rooms_max: roomsMax,
-		bath_min: count(this, itemIndex, 'Bathrooms Min', f.bathroomsMin),
+		bath_min: count(this, itemIndex, 'Bathrooms Min', filters.bathroomsMin),
 		// A 0 area from an untouched number field is no filter at all.
 		area_min: areaMin || undefined,
 		area_max: areaMax || undefined,
-		agent: id(this, itemIndex, 'Agent ID', f.agent),
+		agent: id(this, itemIndex, 'Agent ID', filters.agent),
 	});
-	return { qs, limit, timeout: readTimeout(options) };
+	return { qs, limit, timeout };
 }
 
 interface PropertyPage {
@@ -227,23 +209,23 @@ interface PropertyPage {
 	results?: IDataObject[];
 }
 
-async function send(this: IExecuteFunctions, query: PropertyQuery, itemIndex: number) {
-	const properties: IDataObject[] = [];
-	for (let page = 1; ; page++) {
+/** A property's `uid`: AlterEstate's properties have no `id`. */
+function uidOf(property: IDataObject): string | undefined {
+	return typeof property?.uid === 'string' && property.uid !== '' ? property.uid : undefined;
+}
+
+async function send(this: IExecuteFunctions, query: ListRequest, itemIndex: number) {
+	// Page until AlterEstate says there is no next page; an empty page also ends the list.
+	return await readPages(new PagedRecords(query.limit, uidOf), 1, async (page: number) => {
 		const response = await alterEstateRead.call(
 			this,
 			{ path: PROPERTIES_FILTER_PATH, qs: { ...query.qs, page }, timeout: query.timeout },
 			itemIndex,
 		);
 		const body = response.body as PropertyPage | undefined;
-		const results = Array.isArray(body?.results) ? body.results : [];
-		properties.push(...results);
-		if (query.limit !== undefined && properties.length >= query.limit) {
-			return properties.slice(0, query.limit);
-		}
-		// Page until AlterEstate says there is no next page; an empty page also ends the list.
-		if (!body?.next || results.length === 0) return properties;
-	}
+		const records = Array.isArray(body?.results) ? body.results : [];
+		return { records, next: body?.next ? page + 1 : undefined };
+	});
 }
 
-export const operation: ItemOperation<PropertyQuery> = { prepare, send };
+export const operation: ItemOperation<ListRequest> = { prepare, send };

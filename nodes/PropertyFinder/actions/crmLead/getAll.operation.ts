@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
-import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { filtersCollection, getManyFields, optionsCollection, readListParameters } from '../../../shared/fields';
+import type { ListRequest } from '../../../shared/paging';
+import { pagingOf } from '../../../shared/paging';
 import {
 	fieldError,
 	isBlank,
@@ -52,88 +53,80 @@ const dateFilter = (displayName: string, name: string, description: string): INo
 	description: `${description} PF Expert CRM filters by day, so only the date part is used`,
 });
 
-const properties: INodeProperties[] = [
-	...returnAllAndLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '', placeholder: 'JLT' },
-			{
-				displayName: 'Assigned User ID',
-				name: 'user',
-				type: 'string',
-				default: '',
-				placeholder: '12',
-				description: 'Only leads assigned to this agent',
-			},
-			{ displayName: 'City', name: 'city', type: 'string', default: '', placeholder: 'Dubai' },
-			{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'AE', description: 'Two-letter country code' },
-			dateFilter('Created After', 'createdFrom', 'Only leads created on or after this date.'),
-			dateFilter('Created Before', 'createdTo', 'Only leads created on or before this date.'),
-			{
-				displayName: 'Excluded User ID',
-				name: 'excludedUser',
-				type: 'string',
-				default: '',
-				placeholder: '3',
-				description: 'Leave out the leads of this agent',
-			},
-			{ displayName: 'Financial', name: 'financial', type: 'options', options: FINANCIAL_OPTIONS, default: 'cash' },
-			{ displayName: 'Mobile', name: 'mobile', type: 'string', default: '', placeholder: '+971501234567' },
-			{
-				displayName: 'Mortgage Status',
-				name: 'mortgageStatus',
-				type: 'options',
-				options: MORTGAGE_STATUS_OPTIONS,
-				default: 'pre-approved',
-			},
-			{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Johnny', description: 'First or last name' },
-			{ displayName: 'Quality', name: 'quality', type: 'options', options: QUALITY_OPTIONS, default: 'good' },
-			{
-				displayName: 'Search',
-				name: 'query',
-				type: 'string',
-				default: '',
-				placeholder: 'David P',
-				description: 'Matches ID, first and last name, mobile and email',
-			},
-			{ displayName: 'Source', name: 'source', type: 'options', options: SOURCE_OPTIONS, default: 'propertyfinder' },
-			{
-				displayName: 'Source Channel',
-				name: 'channel',
-				type: 'options',
-				options: CHANNEL_OPTIONS,
-				default: 'email',
-				description: 'Must belong to the Source filter when both are set',
-			},
-			{ displayName: 'Status', name: 'status', type: 'options', options: STATUS_OPTIONS, default: 'notYetContacted' },
-			dateFilter('Updated After', 'updatedFrom', 'Only leads changed on or after this date.'),
-			dateFilter('Updated Before', 'updatedTo', 'Only leads changed on or before this date.'),
-			{
-				displayName: 'Wishlist Category',
-				name: 'wishlistCategory',
-				type: 'options',
-				options: CATEGORY_OPTIONS,
-				default: 'residential',
-			},
-			{
-				displayName: 'Wishlist Locations',
-				name: 'wishlistLocations',
-				type: 'string',
-				default: '',
-				placeholder: 'are.1.1, are.3.1200',
-				description: 'Location IDs, comma-separated',
-			},
-			{ displayName: 'Wishlist Max Bedrooms', name: 'wishlistToBedroom', type: 'string', default: '', placeholder: '3' },
-			{ displayName: 'Wishlist Max Price', name: 'wishlistToPrice', type: 'string', default: '', placeholder: '1,000,000' },
-			{ displayName: 'Wishlist Min Bedrooms', name: 'wishlistFromBedroom', type: 'string', default: '', placeholder: '1' },
-			{ displayName: 'Wishlist Min Price', name: 'wishlistFromPrice', type: 'string', default: '', placeholder: '500,000' },
-		],
-	},
+export const description = getManyFields('crmLead', [
+	filtersCollection([
+		{ displayName: 'Address', name: 'address', type: 'string', default: '', placeholder: 'JLT' },
+		{
+			displayName: 'Assigned User ID',
+			name: 'user',
+			type: 'string',
+			default: '',
+			placeholder: '12',
+			description: 'Only leads assigned to this agent',
+		},
+		{ displayName: 'City', name: 'city', type: 'string', default: '', placeholder: 'Dubai' },
+		{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'AE', description: 'Two-letter country code' },
+		dateFilter('Created After', 'createdFrom', 'Only leads created on or after this date.'),
+		dateFilter('Created Before', 'createdTo', 'Only leads created on or before this date.'),
+		{
+			displayName: 'Excluded User ID',
+			name: 'excludedUser',
+			type: 'string',
+			default: '',
+			placeholder: '3',
+			description: 'Leave out the leads of this agent',
+		},
+		{ displayName: 'Financial', name: 'financial', type: 'options', options: FINANCIAL_OPTIONS, default: 'cash' },
+		{ displayName: 'Mobile', name: 'mobile', type: 'string', default: '', placeholder: '+971501234567' },
+		{
+			displayName: 'Mortgage Status',
+			name: 'mortgageStatus',
+			type: 'options',
+			options: MORTGAGE_STATUS_OPTIONS,
+			default: 'pre-approved',
+		},
+		{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Johnny', description: 'First or last name' },
+		{ displayName: 'Quality', name: 'quality', type: 'options', options: QUALITY_OPTIONS, default: 'good' },
+		{
+			displayName: 'Search',
+			name: 'query',
+			type: 'string',
+			default: '',
+			placeholder: 'David P',
+			description: 'Matches ID, first and last name, mobile and email',
+		},
+		{ displayName: 'Source', name: 'source', type: 'options', options: SOURCE_OPTIONS, default: 'propertyfinder' },
+		{
+			displayName: 'Source Channel',
+			name: 'channel',
+			type: 'options',
+			options: CHANNEL_OPTIONS,
+			default: 'email',
+			description: 'Must belong to the Source filter when both are set',
+		},
+		{ displayName: 'Status', name: 'status', type: 'options', options: STATUS_OPTIONS, default: 'notYetContacted' },
+		dateFilter('Updated After', 'updatedFrom', 'Only leads changed on or after this date.'),
+		dateFilter('Updated Before', 'updatedTo', 'Only leads changed on or before this date.'),
+		{
+			displayName: 'Wishlist Category',
+			name: 'wishlistCategory',
+			type: 'options',
+			options: CATEGORY_OPTIONS,
+			default: 'residential',
+		},
+		{
+			displayName: 'Wishlist Locations',
+			name: 'wishlistLocations',
+			type: 'string',
+			default: '',
+			placeholder: 'are.1.1, are.3.1200',
+			description: 'Location IDs, comma-separated',
+		},
+		{ displayName: 'Wishlist Max Bedrooms', name: 'wishlistToBedroom', type: 'string', default: '', placeholder: '3' },
+		{ displayName: 'Wishlist Max Price', name: 'wishlistToPrice', type: 'string', default: '', placeholder: '1,000,000' },
+		{ displayName: 'Wishlist Min Bedrooms', name: 'wishlistFromBedroom', type: 'string', default: '', placeholder: '1' },
+		{ displayName: 'Wishlist Min Price', name: 'wishlistFromPrice', type: 'string', default: '', placeholder: '500,000' },
+	]),
 	optionsCollection([
 		expandDataOption,
 		{
@@ -154,24 +147,14 @@ const properties: INodeProperties[] = [
 			default: 'ASC',
 		},
 	]),
-];
+]);
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['crmLead'], operation: ['getAll'] } },
-	properties,
-);
-
-interface PreparedGetAll {
-	qs: IDataObject;
-	limit?: number;
+interface PreparedGetAll extends ListRequest {
 	expand: boolean;
-	timeout?: number;
 }
 
 function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
-	const limit = readLimit(this, itemIndex);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { limit, timeout, filters, options } = readListParameters(this, itemIndex);
 	const qs: IDataObject = {};
 	const set = (key: string, value: unknown) => {
 		if (value !== undefined) qs[`filters${key}`] = value as IDataObject[string];
@@ -237,20 +220,13 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedGetAll {
 			? 'ASC'
 			: readChoice(this, itemIndex, 'Options › Sort Order', String(options.sortOrder).toUpperCase(), ['ASC', 'DESC']);
 	}
-	return {
-		qs,
-		limit,
-		expand: options.expandData === true,
-		timeout: readTimeout(options),
-	};
+	return { qs, limit, timeout, expand: options.expandData === true };
 }
 
 async function send(this: IExecuteFunctions, prepared: PreparedGetAll, itemIndex: number) {
 	const { leads, warnings } = await expertPaginate.call(this, prepared.qs, {
-		limit: prepared.limit,
-		itemIndex,
+		...pagingOf(prepared, itemIndex),
 		expand: prepared.expand,
-		timeout: prepared.timeout,
 	});
 	if (warnings.length === 0) return leads;
 	const apiWarning = warnings.join(' | ');

@@ -1,9 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/execute';
 import { fieldError } from '../../../shared/execute';
-import { optionsCollection, readLimit, readTimeout, returnAllAndLimit } from '../../../shared/fields';
+import { filtersCollection, getManyFields, optionsCollection, readListParameters } from '../../../shared/fields';
+import type { ListRequest } from '../../../shared/paging';
+import { pagingOf } from '../../../shared/paging';
 import { addAgentsToEntries, resolveAgentOption } from '../../shared/agents';
 import { LEAD_FILTER_FIELDS } from '../../shared/filters';
 import {
@@ -25,168 +27,150 @@ import {
 	toPfDate,
 } from '../../transport/enterprise';
 
-const properties: INodeProperties[] = [
-	...returnAllAndLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Channel',
-				name: 'channel',
-				type: 'multiOptions',
-				default: [],
-				options: LEAD_CHANNEL_OPTIONS,
-				description: 'How the lead contacted you',
-			},
-			{
-				displayName: 'Created After',
-				name: 'createdAtFrom',
-				type: 'dateTime',
-				default: '',
-				description:
-					'Only leads created at or after this time. Property Finder keeps 3 months of leads: an older date is moved to ' +
-					`${PF_MAX_LOOKBACK_DAYS} days ago.`,
-			},
-			{
-				displayName: 'Created Before',
-				name: 'createdAtTo',
-				type: 'dateTime',
-				default: '',
-				description: 'Only leads created at or before this time',
-			},
-			LEAD_FILTER_FIELDS.developerId,
-			{
-				displayName: 'Entity Type',
-				name: 'entityType',
-				type: 'multiOptions',
-				default: [],
-				options: LEAD_ENTITY_TYPE_OPTIONS,
-				description: 'What the lead enquired about',
-			},
-			LEAD_FILTER_FIELDS.excludeTag,
-			{
-				displayName: 'Listing Category',
-				name: 'listingCategory',
-				type: 'options',
-				default: 'residential',
-				options: LISTING_CATEGORY_OPTIONS,
-			},
-			{
-				displayName: 'Listing IDs',
-				name: 'listingId',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated Property Finder listing IDs',
-			},
-			{
-				displayName: 'Listing Offering',
-				name: 'listingOffering',
-				type: 'options',
-				default: 'sale',
-				options: LISTING_OFFERING_OPTIONS,
-			},
-			{
-				displayName: 'Listing References',
-				name: 'listingReference',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. APT-DOWNTOWN-101',
-				description: 'Comma-separated listing reference numbers (the references your CRM sent to Property Finder)',
-			},
-			{
-				displayName: 'Order By',
-				name: 'orderBy',
-				type: 'options',
-				default: 'createdAt',
-				options: [
-					{ name: 'Channel', value: 'channel' },
-					{ name: 'Created At', value: 'createdAt' },
-					{ name: 'ID', value: 'id' },
-					{ name: 'Status', value: 'status' },
-				],
-			},
-			{
-				displayName: 'Order Direction',
-				name: 'orderDirection',
-				type: 'options',
-				default: 'desc',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-			},
-			LEAD_FILTER_FIELDS.projectId,
-			{
-				displayName: 'Public Profile Names or IDs',
-				name: 'publicProfileId',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getAgents' },
-				default: [],
-				description:
-					'Agents whose leads to return. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Search',
-				name: 'search',
-				type: 'string',
-				default: '',
-				description: 'Free-text search across the lead',
-			},
-			{
-				displayName: 'Sender Emails',
-				name: 'senderEmail',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. name@email.com',
-				description: 'Comma-separated e-mail addresses of the people who enquired',
-			},
-			{
-				displayName: 'Sender Names',
-				name: 'senderName',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated names of the people who enquired',
-			},
-			{
-				displayName: 'Sender Phones',
-				name: 'senderPhone',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +971501234567',
-				description: 'Comma-separated phone numbers; local numbers such as 050… are sent as +97150…',
-			},
-			LEAD_FILTER_FIELDS.status,
-			LEAD_FILTER_FIELDS.tag,
-		],
-	},
+export const description = getManyFields('lead', [
+	filtersCollection([
+		{
+			displayName: 'Channel',
+			name: 'channel',
+			type: 'multiOptions',
+			default: [],
+			options: LEAD_CHANNEL_OPTIONS,
+			description: 'How the lead contacted you',
+		},
+		{
+			displayName: 'Created After',
+			name: 'createdAtFrom',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Only leads created at or after this time. Property Finder keeps 3 months of leads: an older date is moved to ' +
+				`${PF_MAX_LOOKBACK_DAYS} days ago.`,
+		},
+		{
+			displayName: 'Created Before',
+			name: 'createdAtTo',
+			type: 'dateTime',
+			default: '',
+			description: 'Only leads created at or before this time',
+		},
+		LEAD_FILTER_FIELDS.developerId,
+		{
+			displayName: 'Entity Type',
+			name: 'entityType',
+			type: 'multiOptions',
+			default: [],
+			options: LEAD_ENTITY_TYPE_OPTIONS,
+			description: 'What the lead enquired about',
+		},
+		LEAD_FILTER_FIELDS.excludeTag,
+		{
+			displayName: 'Listing Category',
+			name: 'listingCategory',
+			type: 'options',
+			default: 'residential',
+			options: LISTING_CATEGORY_OPTIONS,
+		},
+		{
+			displayName: 'Listing IDs',
+			name: 'listingId',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated Property Finder listing IDs',
+		},
+		{
+			displayName: 'Listing Offering',
+			name: 'listingOffering',
+			type: 'options',
+			default: 'sale',
+			options: LISTING_OFFERING_OPTIONS,
+		},
+		{
+			displayName: 'Listing References',
+			name: 'listingReference',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. APT-DOWNTOWN-101',
+			description: 'Comma-separated listing reference numbers (the references your CRM sent to Property Finder)',
+		},
+		{
+			displayName: 'Order By',
+			name: 'orderBy',
+			type: 'options',
+			default: 'createdAt',
+			options: [
+				{ name: 'Channel', value: 'channel' },
+				{ name: 'Created At', value: 'createdAt' },
+				{ name: 'ID', value: 'id' },
+				{ name: 'Status', value: 'status' },
+			],
+		},
+		{
+			displayName: 'Order Direction',
+			name: 'orderDirection',
+			type: 'options',
+			default: 'desc',
+			options: [
+				{ name: 'Ascending', value: 'asc' },
+				{ name: 'Descending', value: 'desc' },
+			],
+		},
+		LEAD_FILTER_FIELDS.projectId,
+		{
+			displayName: 'Public Profile Names or IDs',
+			name: 'publicProfileId',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getAgents' },
+			default: [],
+			description:
+				'Agents whose leads to return. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Search',
+			name: 'search',
+			type: 'string',
+			default: '',
+			description: 'Free-text search across the lead',
+		},
+		{
+			displayName: 'Sender Emails',
+			name: 'senderEmail',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. name@email.com',
+			description: 'Comma-separated e-mail addresses of the people who enquired',
+		},
+		{
+			displayName: 'Sender Names',
+			name: 'senderName',
+			type: 'string',
+			default: '',
+			description: 'Comma-separated names of the people who enquired',
+		},
+		{
+			displayName: 'Sender Phones',
+			name: 'senderPhone',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +971501234567',
+			description: 'Comma-separated phone numbers; local numbers such as 050… are sent as +97150…',
+		},
+		LEAD_FILTER_FIELDS.status,
+		LEAD_FILTER_FIELDS.tag,
+	]),
 	simplifyProperty,
 	optionsCollection([resolveAgentOption('per execution')], requestTimeoutOption),
-];
+]);
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['lead'], operation: ['getAll'] } },
-	properties,
-);
-
-interface LeadSearch {
-	qs: IDataObject;
-	limit?: number;
+interface LeadSearch extends ListRequest {
 	simplify: boolean;
 	resolveAgent: boolean;
-	timeout?: number;
 	notice?: string;
 }
 
 const DATE_LABELS = { createdAtFrom: 'Created After', createdAtTo: 'Created Before' } as const;
 
 function prepare(this: IExecuteFunctions, itemIndex: number): LeadSearch {
-	const limit = readLimit(this, itemIndex);
-	const filters = { ...(this.getNodeParameter('filters', itemIndex, {}) as IDataObject) };
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { limit, timeout, filters, options } = readListParameters(this, itemIndex);
 	const timeZone = this.getTimezone();
 
 	for (const name of ['createdAtFrom', 'createdAtTo'] as const) {
@@ -227,17 +211,13 @@ function prepare(this: IExecuteFunctions, itemIndex: number): LeadSearch {
 		limit,
 		simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		resolveAgent: options.resolveAgent === true,
-		timeout: readTimeout(options),
+		timeout,
 		notice,
 	};
 }
 
 async function send(this: IExecuteFunctions, search: LeadSearch, itemIndex: number): Promise<IDataObject[]> {
-	const leads = await pfPaginate.call(this, '/v1/leads', search.qs, {
-		limit: search.limit,
-		itemIndex,
-		timeout: search.timeout,
-	});
+	const leads = await pfPaginate.call(this, '/v1/leads', search.qs, pagingOf(search, itemIndex));
 	if (search.notice) this.addExecutionHints({ message: search.notice, location: 'outputPane' });
 
 	// The agents are added in `finish`, for every item of the execution at once.
