@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { PagedRecords, pageSizeFor } from '../../shared/paging';
+import { PagedRecords, pageSizeFor, readPages } from '../../shared/paging';
 import { normalizePhone } from '../../shared/phone';
 import { listValue } from '../../shared/validate';
 import type { RequestContext, ServiceRequest, ServiceSpec } from '../../shared/transport';
@@ -118,35 +118,19 @@ export async function pfPaginate(
 	opts: PaginateOptions,
 ): Promise<IDataObject[]> {
 	const dataKey = opts.dataKey ?? 'data';
-	const out = new PagedRecords(opts.limit);
 	// The page size stays the same on every page: pages are numbered in units of it.
 	const perPage = pageSizeFor(opts.limit, Math.min(opts.perPage ?? PF_MAX_PER_PAGE, PF_MAX_PER_PAGE));
-	let page: number | null = 1;
-	const maxPages = 10_000;
-	for (let fetched = 0; page !== null && fetched < maxPages; fetched++) {
-		if (out.full) break;
+	return await readPages(new PagedRecords(opts.limit), 1, async (page: number) => {
 		const { body } = await pfRequest.call(
 			this,
-			{
-				method: 'GET',
-				path,
-				qs: { ...qs, page, perPage },
-				idempotent: true,
-				timeout: opts.timeout,
-			},
+			{ method: 'GET', path, qs: { ...qs, page, perPage }, idempotent: true, timeout: opts.timeout },
 			opts.itemIndex,
 		);
 		const records = Array.isArray(body?.[dataKey]) ? (body[dataKey] as IDataObject[]) : [];
-		if (out.add(records)) return out.records;
-		const pagination = (body?.pagination ?? {}) as IDataObject;
-		const next = pagination.nextPage;
-		if (typeof next === 'number' && next > page) page = next;
-		else if (typeof next === 'string' && /^\d+$/.test(next) && Number(next) > page) page = Number(next);
-		else page = null;
-		// A page without records ends the list even if the server still offers a next page.
-		if (records.length === 0) page = null;
-	}
-	return out.records;
+		const named = ((body?.pagination ?? {}) as IDataObject).nextPage;
+		const next = typeof named === 'string' && /^\d+$/.test(named) ? Number(named) : named;
+		return { records, next: typeof next === 'number' && next > page ? next : undefined };
+	}, 10_000);
 }
 
 /** Offset in ms of a time zone at a UTC instant, without a date library. */

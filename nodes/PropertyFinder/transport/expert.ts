@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { PagedRecords, pageSizeFor } from '../../shared/paging';
+import { PagedRecords, pageSizeFor, readPages } from '../../shared/paging';
 import type { ApiResponse, RequestContext, ServiceRequest, ServiceSpec } from '../../shared/transport';
 import { requestFor } from '../../shared/transport';
 
@@ -150,10 +150,9 @@ export async function expertPaginate(
 	qs: IDataObject,
 	opts: { limit?: number; itemIndex?: number; expand?: boolean; timeout?: number },
 ): Promise<ExpertPage> {
-	const leads = new PagedRecords(opts.limit);
 	const warnings = new Set<string>();
 	const perPage = pageSizeFor(opts.limit, EXPERT_PAGE_SIZE);
-	for (let page = 1; ; page++) {
+	const leads = await readPages(new PagedRecords(opts.limit), 1, async (page: number) => {
 		const { body, headers } = await expertRequest.call(
 			this,
 			{
@@ -170,14 +169,13 @@ export async function expertPaginate(
 		);
 		const warning = apiWarning(headers);
 		if (warning) warnings.add(warning);
-		const batch = Array.isArray(body?.leads) ? (body.leads as IDataObject[]) : [];
-		if (leads.add(batch)) return { leads: leads.records, warnings: [...warnings] };
+		const records = Array.isArray(body?.leads) ? (body.leads as IDataObject[]) : [];
 		const served = Number(body?.per_page) > 0 ? Number(body.per_page) : perPage;
 		const count = Number(body?.count);
-		if (batch.length === 0 || batch.length < served) break;
-		if (Number.isFinite(count) && count > 0 && page * served >= count) break;
-	}
-	return { leads: leads.records, warnings: [...warnings] };
+		const last = records.length < served || (Number.isFinite(count) && count > 0 && page * served >= count);
+		return { records, next: last ? undefined : page + 1 };
+	});
+	return { leads, warnings: [...warnings] };
 }
 
 /** `2024-05-01T10:00:00+04:00`, a Date or a Luxon DateTime → `2024-05-01` (the API filters by day). */
