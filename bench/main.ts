@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_PARALLEL_REQUESTS } from '../nodes/shared/leads';
-import type * as N8nLib from '../test/e2e/lib/n8n.cjs';
-import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../test/e2e/lib/n8n.cjs';
+import type * as N8nLib from '../tooling/n8n/index.cjs';
+import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../tooling/n8n/index.cjs';
 import { AlterEstateSimulator } from '../test/simulators/alterEstate';
 import { ClosingDealzSimulator } from '../test/simulators/closingDealz';
 import type { Capacity, Simulator } from '../test/simulators/framework';
@@ -58,8 +58,10 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 // keep-alive timer closes idle sockets late, and a request sent on such a socket at that moment
 // fails with ECONNRESET. A fresh connection per request avoids the race (127.0.0.1: cheap).
 http.globalAgent = new http.Agent({ keepAlive: false });
+// The driver from its source folder (not a copy compiled into bench/out): it finds its pinned
+// n8n host files next to itself.
 const lib = createRequire(__filename)(
-	path.join(REPO, 'test', 'e2e', 'lib', 'n8n.cjs'),
+	path.join(REPO, 'tooling', 'n8n', 'index.cjs'),
 ) as typeof N8nLib;
 
 // ------------------------------------------------------------------------------- settings
