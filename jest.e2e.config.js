@@ -1,5 +1,5 @@
 /**
- * The end-to-end suite: a real n8n (Node 24, the version pinned in scripts/n8n-host) with the
+ * The end-to-end suite: a real n8n (Node 24, the version pinned in tooling/n8n/n8n-host) with the
  * package installed from its `npm pack` tarball, driven over its REST API against the
  * simulators. Needs `npm run build` first (scripts/test.mjs builds before it runs this).
  *

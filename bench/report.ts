@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { CpuRow } from './cpu';
+import type { CpuRow } from './scenarios/cpu';
 
 export type Role = 'ours' | 'oursMax' | 'oursAuto' | 'httpDefault' | 'httpTuned' | 'httpTunedArray';
 

@@ -51,6 +51,9 @@ step(
 	path.join(root, 'node_modules', '.bin', 'tsc'),
 	['-p', path.join('bench', 'tsconfig.json')],
 );
+// The n8n driver (tooling/n8n) runs from its source folder, where its pinned n8n host files
+// are: the copy tsc emits of it (allowJs, for its types) is not used.
+fs.rmSync(path.join(out, 'tooling'), { recursive: true, force: true });
 // The simulators read the API descriptions next to their compiled code.
 fs.cpSync(path.join(root, 'test', 'simulators', 'spec'), path.join(out, 'test', 'simulators', 'spec'), {
 	recursive: true,

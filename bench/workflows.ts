@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { CredentialRef, WorkflowJson } from '../test/e2e/lib/n8n.cjs';
+import type { CredentialRef, WorkflowJson } from '../tooling/n8n/index.cjs';
 
 export const PACKAGE = 'n8n-nodes-property-leads';
 

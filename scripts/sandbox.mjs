@@ -24,7 +24,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { bindCredentials, DEFAULT_OWNER, provisionN8n, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { bindCredentials, DEFAULT_OWNER, provisionN8n, startN8n } from '../tooling/n8n/index.cjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SANDBOX = path.join(ROOT, '.sandbox');

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { DEFAULT_OWNER, N8nInstance, provisionN8n } from '../test/e2e/lib/n8n.mjs';
+import { DEFAULT_OWNER, N8nInstance, provisionN8n } from '../tooling/n8n/index.cjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE_FILE = path.join(ROOT, '.sandbox', 'sandbox.json');

@@ -1,5 +1,5 @@
 /**
- * End to end: a real n8n (the version pinned in scripts/n8n-host, on Node 24) with the package
+ * End to end: a real n8n (the version pinned in tooling/n8n/n8n-host, on Node 24) with the package
  * installed from its `npm pack` tarball the way the Community Nodes installer does it, the
  * example workflows of examples/ imported, and every API simulated on 127.0.0.1. The
  * assertions read the simulators' request logs and n8n's own execution data.
@@ -26,8 +26,8 @@ import {
 } from './setup/executions';
 import type { CredentialType } from './setup/simulators';
 import { credentialData, knownSecrets } from './setup/simulators';
-import type { Execution, Workflow, WorkflowJson } from './lib/n8n.cjs';
-import { nodeOutput, request } from './lib/n8n.cjs';
+import type { Execution, Workflow, WorkflowJson } from '../../tooling/n8n/index.cjs';
+import { nodeOutput, request } from '../../tooling/n8n/index.cjs';
 
 const PACKAGE = 'n8n-nodes-property-leads';
 const MANAGER = 'manager@brokerage.example';

@@ -21,10 +21,14 @@ import type { PfLead } from '../../simulators/propertyFinder';
 import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
 import { PERSIST_EVERY_MS, readRecent } from '../../../nodes/PropertyFinderTrigger/delivery';
 import { deliver, leadEvent } from '../../simulators/propertyFinderWebhooks';
-import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../lib/n8n.cjs';
-import { nodeOutput } from '../lib/n8n.cjs';
-import type { QueueDeployment } from '../lib/queue.cjs';
-import { startQueueDeployment } from '../lib/queue.cjs';
+import type {
+	CredentialRef,
+	Execution,
+	N8nInstance,
+	QueueDeployment,
+	WorkflowJson,
+} from '../../../tooling/n8n/index.cjs';
+import { nodeOutput, startQueueDeployment } from '../../../tooling/n8n/index.cjs';
 import { packPackage } from '../setup/environment';
 import type { ExampleKey, LocalOptions } from '../setup/examples';
 import { EXAMPLES, localExample, triggerWebhookPath } from '../setup/examples';

@@ -19,8 +19,8 @@ import type {
 	StartOptions,
 	Workflow,
 	WorkflowJson,
-} from '../lib/n8n.cjs';
-import { startN8n } from '../lib/n8n.cjs';
+} from '../../../tooling/n8n/index.cjs';
+import { startN8n } from '../../../tooling/n8n/index.cjs';
 import type { ExampleKey, LocalOptions } from './examples';
 import { EXAMPLES, localExample } from './examples';
 import type { CredentialType, Simulators, StartSimulatorsOptions } from './simulators';

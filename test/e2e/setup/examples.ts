@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { WorkflowJson } from '../lib/n8n.cjs';
+import type { WorkflowJson } from '../../../tooling/n8n/index.cjs';
 
 export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
 

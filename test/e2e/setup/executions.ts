@@ -1,5 +1,5 @@
 /** Waiting for the executions a trigger starts, without timing assumptions. */
-import type { Execution, ExecutionSummary, N8nInstance } from '../lib/n8n.cjs';
+import type { Execution, ExecutionSummary, N8nInstance } from '../../../tooling/n8n/index.cjs';
 
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 

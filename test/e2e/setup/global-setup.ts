@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { provisionN8n } from '../lib/n8n.cjs';
+import { provisionN8n } from '../../../tooling/n8n/index.cjs';
 
 export default async function globalSetup(): Promise<void> {
 	const root = path.resolve(__dirname, '..', '..', '..');

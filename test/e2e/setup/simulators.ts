@@ -15,7 +15,7 @@ import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../simulators/pfExpert'
 import { PropertyFinderSimulator, pfKeyPair } from '../../simulators/propertyFinder';
 import { PropertyFinderWebhooks } from '../../simulators/propertyFinderWebhooks';
 import { SmtpSink } from '../../simulators/smtp';
-import type { CredentialInput } from '../lib/n8n.cjs';
+import type { CredentialInput } from '../../../tooling/n8n/index.cjs';
 
 export interface SimulatorKeys {
 	infinityKey: string;

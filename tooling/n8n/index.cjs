@@ -1,9 +1,25 @@
 'use strict';
-// Drives a real n8n (the version pinned in scripts/n8n-host, or with N8N_LINE=1 the 1.x of
-// scripts/n8n-host-1x) for the end-to-end tests and the sandbox. CommonJS so that it loads from jest (CommonJS), from TypeScript tests (types in
-// n8n.d.cts) and from ES modules (n8n.mjs re-exports it).
+// The n8n driver: the one module through which the scripts (scripts/: sandbox, screenshots,
+// provisioning), the end-to-end suite and its queue profile (test/e2e/) and the benchmark
+// (bench/) provision, start, drive and stop a real n8n (the version pinned in
+// tooling/n8n/n8n-host, or with N8N_LINE=1 the 1.x of tooling/n8n/n8n-host-1x). Nothing in
+// tooling/ imports from scripts/, test/ or bench/.
 //
-//   const { startN8n } = require('./n8n.cjs');
+//   index.cjs      this file: start/stop an n8n with the package installed from its tarball, an
+//                  N8nInstance for its REST and public APIs, executions and webhooks, and the
+//                  entry point of everything below
+//   provision.cjs  Node + the pinned n8n of a line in a cache outside the clone (its CLI:
+//                  scripts/provision-n8n.mjs)
+//   queue.cjs      n8n in queue mode: Postgres, Redis, main, workers, webhook processes
+//                  (startQueueDeployment, exported from here)
+//   smoke.mjs      a smoke test of the driver: node tooling/n8n/smoke.mjs
+//
+// CommonJS with JSDoc types: it runs under plain `node` (Node 20 in CI) from ES modules
+// (`import { startN8n } from '../tooling/n8n/index.cjs'`) and from CommonJS, loads under jest,
+// and TypeScript takes its types from the code itself (`tsc -p tsconfig.test.json` checks it
+// with allowJs + checkJs).
+//
+//   const { startN8n } = require('./tooling/n8n/index.cjs');
 //   const n8n = await startN8n({ userFolder: '/tmp/e2e-n8n', packageTarball: 'x-0.1.0.tgz' });
 //   const [cred] = await n8n.importCredentials([{ name: 'X', type: 'xApi', data: { apiKey: 'k' } }]);
 //   const wf = await n8n.createWorkflow(workflowJson);
@@ -19,8 +35,122 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const PROVISION_SCRIPT = path.join(REPO_ROOT, 'scripts', 'provision-n8n.mjs');
+const { runCli: runProvisionCli } = require('./provision.cjs');
+
+const PROVISION_SCRIPT = path.join(__dirname, 'provision.cjs');
+
+/** @typedef {import('./provision.cjs').Provisioned} Provisioned */
+
+/**
+ * @typedef {object} Owner
+ * @property {string} email
+ * @property {string} firstName
+ * @property {string} lastName
+ * @property {string} password
+ */
+
+/**
+ * @typedef {object} StartOptions
+ * @property {string} [userFolder]  N8N_USER_FOLDER; a temp dir if omitted. The SQLite database
+ *                                  lives in <userFolder>/.n8n.
+ * @property {number} [port]        HTTP port; a free one if omitted. Fails if the port is taken.
+ * @property {Record<string, string>} [env] extra or overriding environment variables for n8n.
+ * @property {string | string[]} [packageTarball] `npm pack` tarball(s) installed as community
+ *                                  packages before start.
+ * @property {boolean} [clean]      delete userFolder first (fresh database).
+ * @property {Partial<Owner>} [owner]
+ * @property {string} [encryptionKey]
+ * @property {number} [readyTimeoutMs]
+ * @property {boolean} [allowPackageLoadFailure] start even if n8n logs that an installed package
+ *                                  failed to load (default: throw).
+ * @property {boolean} [inheritOutput] also copy n8n's output to this process's stderr.
+ * @property {string} [line]        n8n line: '2' (default) or '1' (n8n 1.x); $N8N_LINE when omitted.
+ */
+
+/**
+ * @typedef {object} HttpResponse
+ * @property {number} status
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} text
+ * @property {any} body  parsed JSON when the reply is JSON, else the text
+ */
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {string} [method]
+ * @property {Record<string, string | number>} [headers]
+ * @property {unknown} [body]
+ * @property {number} [timeoutMs]
+ */
+
+/**
+ * @typedef {object} CredentialInput
+ * @property {string} name
+ * @property {string} type
+ * @property {Record<string, unknown>} data  plaintext; n8n encrypts it
+ */
+
+/** @typedef {{ id: string, name: string }} CredentialRef */
+/** @typedef {CredentialRef & { type: string, [key: string]: unknown }} Credential */
+/** @typedef {{ status: 'OK' | 'Error', message: string }} CredentialTestResult */
+
+/**
+ * @typedef {object} PublicationStatus
+ * @property {'published' | 'partial' | 'failed' | 'not_published' | 'in_progress'} status
+ * @property {string | null} liveVersionId
+ * @property {string | null} [pendingVersionId]
+ * @property {Array<{ nodeId: string, status: string, errorMessage: string | null }>} triggers
+ */
+
+/**
+ * Exported workflow JSON.
+ * @typedef {object} WorkflowJson
+ * @property {string} [name]
+ * @property {any[]} nodes
+ * @property {Record<string, any>} connections
+ * @property {Record<string, unknown>} [settings]
+ * @property {Record<string, unknown>} [pinData]
+ * @property {unknown} [staticData]
+ * @property {Record<string, unknown>} [meta]
+ */
+
+/**
+ * A stored workflow.
+ * @typedef {WorkflowJson & { id: string, name: string, active: boolean, versionId: string, activeVersionId: string | null, publication?: PublicationStatus }} Workflow
+ */
+
+/**
+ * @typedef {object} ExecutionSummary
+ * @property {string} id
+ * @property {string} workflowId
+ * @property {string} mode
+ * @property {'success' | 'error' | 'crashed' | 'canceled' | 'running' | 'waiting' | 'new' | 'unknown'} status
+ * @property {boolean} finished
+ * @property {string | null} startedAt
+ * @property {string | null} stoppedAt
+ */
+
+/**
+ * An execution with its run data parsed:
+ * data.resultData.runData[nodeName][runIndex].data.main[output][item].json
+ * @typedef {ExecutionSummary & {
+ *   data: {
+ *     resultData: {
+ *       runData: Record<string, any[]>,
+ *       error?: { message: string, [key: string]: unknown },
+ *       lastNodeExecuted?: string,
+ *     },
+ *     [key: string]: unknown,
+ *   },
+ *   workflowData: WorkflowJson,
+ *   [key: string]: unknown,
+ * }} Execution
+ */
+
+/** @typedef {{ name: string, version: string, dir: string }} InstalledPackage */
+/** @typedef {import('./queue.cjs').QueueProcess} QueueProcess */
+/** @typedef {import('./queue.cjs').QueueDeployment} QueueDeployment */
+/** @typedef {import('./queue.cjs').QueueDeploymentOptions} QueueDeploymentOptions */
 
 /** Fixed key so credentials imported in one run can be read by the next one (tests only). */
 const TEST_ENCRYPTION_KEY = 'property-leads-e2e-not-a-secret-0123456789';
@@ -35,22 +165,28 @@ const DEFAULT_OWNER = Object.freeze({
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
-// Provisioning (runs scripts/provision-n8n.mjs in a child process so this file stays CommonJS)
+// Provisioning (runs tooling/n8n/provision.cjs in a child process, so that an interruption
+// reaches it and the npm it runs)
 
-const provisioned = new Map(); // line -> Promise
+/** @type {Map<string, Promise<Provisioned>>} line -> its provisioning */
+const provisioned = new Map();
 /**
  * Installs (first time, minutes) or finds the cached n8n of a line ('2' by default, '1' for
- * n8n 1.x; $N8N_LINE when not given). Progress lines go to stderr.
+ * n8n 1.x; $N8N_LINE when not given). Progress lines go to stderr. Runs tooling/n8n/
+ * provision.cjs in a child process: an interruption (Ctrl-C) reaches it and its npm.
  * @param {{ line?: string }} [opts]
- * @returns {Promise<{ nodeBin: string, n8nBin: string, hostDir: string, n8nVersion: string, line: string }>}
+ * @returns {Promise<Provisioned>}
  */
 function provisionN8n({ line = process.env.N8N_LINE || '' } = {}) {
 	const key = String(line);
-	if (provisioned.has(key)) return provisioned.get(key);
+	const known = provisioned.get(key);
+	if (known) return known;
 	const args = [PROVISION_SCRIPT, '--json', ...(key ? ['--line', key] : [])];
+	/** @type {Promise<Provisioned>} */
 	const promise = new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, {
 			stdio: ['ignore', 'pipe', 'inherit'],
@@ -72,7 +208,10 @@ function provisionN8n({ line = process.env.N8N_LINE || '' } = {}) {
 	return promise;
 }
 
-/** Major version of an n8n version string ('1.123.81' -> 1). */
+/**
+ * Major version of an n8n version string ('1.123.81' -> 1).
+ * @param {string} version
+ */
 function majorOf(version) {
 	return Number(String(version).split('.')[0]);
 }
@@ -80,18 +219,23 @@ function majorOf(version) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
+/** @returns {Promise<number>} a port free on 127.0.0.1 now */
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.unref();
 		srv.on('error', reject);
 		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
+			const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
 			srv.close(() => resolve(port));
 		});
 	});
 }
 
+/**
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function portInUse(port) {
 	return new Promise((resolve) => {
 		const sock = net.connect({ port, host: '127.0.0.1' });
@@ -105,12 +249,16 @@ function portInUse(port) {
 
 /**
  * Plain HTTP request (no fetch: works the same under jest and plain node).
- * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, text: string, body: any }>}
+ * @param {string} url
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<HttpResponse>}
  */
 function request(url, { method = 'GET', headers = {}, body, timeoutMs = 60000 } = {}) {
 	return new Promise((resolve, reject) => {
 		const u = new URL(url);
+		/** @type {string | Buffer | undefined} */
 		let payload;
+		/** @type {Record<string, string | number>} */
 		const h = { ...headers };
 		if (body !== undefined) {
 			if (Buffer.isBuffer(body) || typeof body === 'string') {
@@ -126,17 +274,19 @@ function request(url, { method = 'GET', headers = {}, body, timeoutMs = 60000 } 
 		const req = http.request(
 			{ hostname: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: h },
 			(res) => {
+				/** @type {Buffer[]} */
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
 				res.on('end', () => {
 					const text = Buffer.concat(chunks).toString('utf8');
+					/** @type {any} */
 					let parsed = text;
 					if (/json/i.test(res.headers['content-type'] || '')) {
 						try {
 							parsed = JSON.parse(text);
 						} catch {}
 					}
-					resolve({ status: res.statusCode, headers: res.headers, text, body: parsed });
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
 				});
 				res.on('error', reject);
 			},
@@ -151,6 +301,11 @@ function request(url, { method = 'GET', headers = {}, body, timeoutMs = 60000 } 
 }
 
 class N8nApiError extends Error {
+	/**
+	 * @param {string} method
+	 * @param {string} url
+	 * @param {HttpResponse} res
+	 */
 	constructor(method, url, res) {
 		const msg =
 			(res.body && typeof res.body === 'object' && (res.body.message || res.body.error)) ||
@@ -162,6 +317,10 @@ class N8nApiError extends Error {
 	}
 }
 
+/**
+ * The last lines of a log file ('' when it cannot be read).
+ * @param {string} file
+ */
 function tail(file, lines = 60) {
 	try {
 		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
@@ -174,7 +333,9 @@ function tail(file, lines = 60) {
  * Extracts an `npm pack` tarball into <userFolder>/.n8n/nodes/node_modules/<name>, which is
  * where n8n's Community Nodes installer puts packages and where n8n's loader looks for
  * `n8n-nodes-*` and `@scope/n8n-nodes-*` directories at start-up.
- * @returns {{ name: string, version: string, dir: string }}
+ * @param {string} userFolder
+ * @param {string} tarball
+ * @returns {InstalledPackage}
  */
 function installPackageTarball(userFolder, tarball) {
 	const tgz = path.resolve(tarball);
@@ -217,7 +378,11 @@ function installPackageTarball(userFolder, tarball) {
 	}
 }
 
-/** Environment for an offline, quiet, single-user n8n (of major version `major`). */
+/**
+ * Environment for an offline, quiet, single-user n8n (of major version `major`).
+ * @param {{ userFolder: string, port: number, brokerPort: number, encryptionKey: string, extra?: Record<string, string>, major?: number }} o
+ * @returns {NodeJS.ProcessEnv}
+ */
 function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra, major = 2 }) {
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) {
@@ -296,24 +461,79 @@ function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extra, major = 2 
 	};
 }
 
-// Process groups of every n8n started by this process, killed if the process exits early.
+// ---------------------------------------------------------------------------------------------
+// Process groups: every process this driver starts (n8n, its workers, Redis) runs detached in a
+// group of its own, so that stopping it takes its children (task runners) down too.
+
+/** @type {Set<number>} groups started by this process, killed if the process exits early */
 const liveGroups = new Set();
-process.on('exit', () => {
+/** SIGKILLs every process group still registered (on exit, or on an interruption). */
+function killLiveGroups() {
 	for (const pid of liveGroups) {
 		try {
 			process.kill(-pid, 'SIGKILL');
 		} catch {}
 	}
-});
+	liveGroups.clear();
+}
+process.on('exit', killLiveGroups);
+
+/**
+ * Registers a process group (its leader's pid) to be killed if this process exits first.
+ * @param {number} pid
+ */
+function trackProcessGroup(pid) {
+	liveGroups.add(pid);
+}
+
+/** @param {number} pid */
+function groupAlive(pid) {
+	try {
+		process.kill(-pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Stops a process group: SIGTERM, then SIGKILL when it is still alive after `timeoutMs`.
+ * `exited` (the leader's exit) ends the first wait early.
+ * @param {number} pid
+ * @param {{ timeoutMs?: number, exited?: Promise<unknown> }} [opts]
+ */
+async function stopProcessGroup(pid, { timeoutMs = 20000, exited } = {}) {
+	try {
+		process.kill(-pid, 'SIGTERM');
+	} catch {}
+	const deadline = Date.now() + timeoutMs;
+	if (exited) {
+		/** @type {NodeJS.Timeout | undefined} */
+		let timer;
+		await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+		clearTimeout(timer);
+	}
+	while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
+	if (groupAlive(pid)) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {}
+		await sleep(200);
+	}
+	liveGroups.delete(pid);
+}
 
 /**
  * Runs an n8n CLI command (import:credentials, import:workflow, publish:workflow, execute, …)
  * against a user folder, with the same environment as startN8n. Use it while that n8n is
  * stopped (the CLI and a running n8n share the SQLite database).
+ * @param {string[]} args
+ * @param {{ userFolder: string, env?: Record<string, string>, encryptionKey?: string, timeoutMs?: number, line?: string }} opts
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
  */
 async function runN8nCli(
 	args,
-	{ userFolder, env = {}, encryptionKey = TEST_ENCRYPTION_KEY, timeoutMs = 180000, line } = {},
+	{ userFolder, env = {}, encryptionKey = TEST_ENCRYPTION_KEY, timeoutMs = 180000, line },
 ) {
 	const { nodeBin, n8nBin, n8nVersion } = await provisionN8n({ line });
 	const folder = path.resolve(userFolder);
@@ -347,12 +567,75 @@ async function runN8nCli(
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What an N8nInstance is made of: startN8n passes all of it; a client of an n8n started
+ * elsewhere (scripts/screenshots.mjs) passes baseUrl, hostDir and owner.
+ * @typedef {object} InstanceInit
+ * @property {string} baseUrl
+ * @property {string} hostDir  the provisioned n8n (its own `flatted` parses execution data)
+ * @property {Owner} [owner]
+ * @property {import('node:child_process').ChildProcess} [process]
+ * @property {number} [pid]
+ * @property {number} [port]
+ * @property {string} [userFolder]
+ * @property {string} [filesDir]
+ * @property {string} [logFile]
+ * @property {string} [n8nVersion]
+ * @property {string} [nodeBin]
+ * @property {string} [n8nBin]
+ * @property {string} [encryptionKey]
+ * @property {InstalledPackage[]} [packages]
+ * @property {number} [_logFd]
+ */
+
 class N8nInstance {
+	/** @param {InstanceInit} opts */
 	constructor(opts) {
-		Object.assign(this, opts);
+		// What startN8n passes is always there; a client of an n8n started elsewhere
+		// (scripts/screenshots.mjs) has no process, port or files of its own.
+		/** @type {import('node:child_process').ChildProcess} */
+		this.process = /** @type {any} */ (opts.process);
+		/** @type {number} */
+		this.pid = /** @type {number} */ (opts.pid);
+		/** @type {number} */
+		this.port = /** @type {number} */ (opts.port);
+		this.baseUrl = opts.baseUrl;
+		/** @type {string} */
+		this.userFolder = /** @type {string} */ (opts.userFolder);
+		/**
+		 * <userFolder>/files: the only folder file nodes may read and write
+		 * (N8N_RESTRICT_FILE_ACCESS_TO).
+		 * @type {string}
+		 */
+		this.filesDir = /** @type {string} */ (opts.filesDir);
+		/** n8n's stdout and stderr. @type {string} */
+		this.logFile = /** @type {string} */ (opts.logFile);
+		this.hostDir = opts.hostDir;
+		/** Version of the running n8n, e.g. '2.41.1' or '1.123.81'. @type {string} */
+		this.n8nVersion = /** @type {string} */ (opts.n8nVersion);
+		/** @type {string} */
+		this.nodeBin = /** @type {string} */ (opts.nodeBin);
+		/** @type {string} */
+		this.n8nBin = /** @type {string} */ (opts.n8nBin);
+		/** @type {string} */
+		this.encryptionKey = /** @type {string} */ (opts.encryptionKey);
+		/** @type {InstalledPackage[]} */
+		this.packages = opts.packages ?? [];
+		/** @type {Owner} */
+		this.owner = opts.owner ?? DEFAULT_OWNER;
+		/** Milliseconds from spawn to /healthz/readiness answering 200. */
+		this.readyMs = 0;
+		/** The logged-in user. @type {any} */
+		this.user = undefined;
+		/** @type {boolean} */
+		this.stopped = false;
+		/** @type {number | undefined} */
+		this._logFd = opts._logFd;
 		this.browserId = crypto.randomUUID();
 		this.cookie = '';
+		/** @type {string | undefined} */
 		this.apiKey = undefined;
+		/** @type {{ parse(text: string): any } | undefined} */
 		this.flatted = undefined;
 	}
 
@@ -365,7 +648,31 @@ class N8nInstance {
 		return majorOf(this.n8nVersion);
 	}
 
-	/** Authenticated call to the editor's REST API (/rest/…); returns the `data` of the reply. */
+	/**
+	 * Authenticated call to the editor's REST API (/rest/…); returns the `data` of the reply
+	 * (with `{ raw: true }` the whole HTTP response, whatever its status).
+	 * @template [T=any]
+	 * @overload
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} [body]
+	 * @returns {Promise<T>}
+	 */
+	/**
+	 * @overload
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} body
+	 * @param {{ raw: true }} opts
+	 * @returns {Promise<HttpResponse>}
+	 */
+	/**
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} [body]
+	 * @param {{ raw?: boolean }} [opts]
+	 * @returns {Promise<any>}
+	 */
 	async rest(method, route, body, { raw = false } = {}) {
 		const url = `${this.restUrl}${route}`;
 		const res = await request(url, {
@@ -381,20 +688,44 @@ class N8nInstance {
 			: res.body;
 	}
 
-	/** Call to the public API (/api/v1/…) with an API key created on first use. */
+	/**
+	 * Call to the public API (/api/v1/…) with an API key created on first use.
+	 * @template [T=any]
+	 * @overload
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} [body]
+	 * @returns {Promise<T>}
+	 */
+	/**
+	 * @overload
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} body
+	 * @param {{ raw: true }} opts
+	 * @returns {Promise<HttpResponse>}
+	 */
+	/**
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} [body]
+	 * @param {{ raw?: boolean }} [opts]
+	 * @returns {Promise<any>}
+	 */
 	async publicApi(method, route, body, { raw = false } = {}) {
 		if (!this.apiKey) await this.createApiKey();
 		const url = `${this.baseUrl}/api/v1${route}`;
 		const res = await request(url, {
 			method,
 			body,
-			headers: { 'x-n8n-api-key': this.apiKey, accept: 'application/json' },
+			headers: { 'x-n8n-api-key': String(this.apiKey), accept: 'application/json' },
 		});
 		if (raw) return res;
 		if (res.status >= 400) throw new N8nApiError(method, url, res);
 		return res.body;
 	}
 
+	/** @param {HttpResponse} res */
 	_keepCookie(res) {
 		const set = res.headers['set-cookie'] || [];
 		for (const c of set) {
@@ -408,6 +739,11 @@ class N8nInstance {
 	/**
 	 * Creates the owner account (first start) or logs in (later starts). n8n 1.x answers
 	 * /healthz/readiness before its REST routes are registered: 404s are retried for a while.
+	 */
+	/**
+	 * @param {Owner} [owner]
+	 * @param {{ routesTimeoutMs?: number }} [opts]
+	 * @returns {Promise<any>} the user
 	 */
 	async setupOwnerOrLogin(owner = this.owner, { routesTimeoutMs = 60000 } = {}) {
 		const deadline = Date.now() + routesTimeoutMs;
@@ -424,37 +760,62 @@ class N8nInstance {
 		return await this.login(owner);
 	}
 
+	/**
+	 * @param {Pick<Owner, 'email' | 'password'>} [owner]
+	 * @returns {Promise<any>} the user
+	 */
 	async login({ email, password } = this.owner) {
 		this.user = await this.rest('POST', '/login', { emailOrLdapLoginId: email, password });
 		return this.user;
 	}
 
 	/** Creates a public-API key with every scope the owner may grant; stored for publicApi(). */
+	/** @returns {Promise<string>} */
 	async createApiKey(label = `e2e-${Date.now()}`) {
 		const scopes = await this.rest('GET', '/api-keys/scopes');
 		const key = await this.rest('POST', '/api-keys', { label, scopes, expiresAt: null });
-		this.apiKey = key.rawApiKey || key.apiKey;
-		return this.apiKey;
+		/** @type {string} */
+		const apiKey = key.rawApiKey || key.apiKey;
+		this.apiKey = apiKey;
+		return apiKey;
 	}
 
 	// --- credentials ---------------------------------------------------------------------------
 
 	/** POST /rest/credentials. `data` is plaintext; n8n encrypts it. Returns { id, name, type, … }. */
+	/**
+	 * @param {CredentialInput} c
+	 * @returns {Promise<Credential>}
+	 */
 	async createCredential({ name, type, data }) {
 		return await this.rest('POST', '/credentials', { name, type, data });
 	}
 
 	/** Creates each credential ({ name, type, data }) and returns them with their ids, in order. */
+	/**
+	 * @param {CredentialInput[]} list
+	 * @returns {Promise<Credential[]>}
+	 */
 	async importCredentials(list) {
 		const out = [];
 		for (const c of list) out.push(await this.createCredential(c));
 		return out;
 	}
 
+	/**
+	 * @param {string} id
+	 * @param {{ includeData?: boolean }} [opts]
+	 * @returns {Promise<any>}
+	 */
 	async getCredential(id, { includeData = false } = {}) {
 		return await this.rest('GET', `/credentials/${id}${includeData ? '?includeData=true' : ''}`);
 	}
 
+	/**
+	 * @param {string} id
+	 * @param {Partial<CredentialInput> & { data: Record<string, unknown> }} c
+	 * @returns {Promise<any>}
+	 */
 	async updateCredential(id, { name, type, data }) {
 		const current = await this.getCredential(id);
 		return await this.rest('PATCH', `/credentials/${id}`, {
@@ -464,6 +825,7 @@ class N8nInstance {
 		});
 	}
 
+	/** @param {string} id */
 	async deleteCredential(id) {
 		return await this.rest('DELETE', `/credentials/${id}`);
 	}
@@ -471,7 +833,9 @@ class N8nInstance {
 	/**
 	 * The editor's "test credential" (POST /rest/credentials/test), which runs the credential
 	 * type's `test` request. Tests the stored data, or `data` (merged over it) if given.
-	 * @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
+	 * @param {string} id
+	 * @param {Record<string, unknown>} [data]
+	 * @returns {Promise<CredentialTestResult>}
 	 */
 	async testCredential(id, data) {
 		const stored = await this.getCredential(id, { includeData: true });
@@ -491,6 +855,10 @@ class N8nInstance {
 	}
 
 	/** Public API: POST /api/v1/credentials/{id}/test (stored data). Not in n8n 1.x. */
+	/**
+	 * @param {string} id
+	 * @returns {Promise<CredentialTestResult>}
+	 */
 	async testCredentialPublicApi(id) {
 		if (!this.hasPublicCredentialTest) {
 			throw new Error(`n8n ${this.n8nVersion} has no public-API credential test (n8n 2.x has)`);
@@ -505,8 +873,14 @@ class N8nInstance {
 	 * `credentials` (optional) maps credential type -> { id, name } and is written into every
 	 * node that uses that type (see bindCredentials).
 	 */
+	/**
+	 * @param {WorkflowJson} workflow
+	 * @param {{ credentials?: Record<string, CredentialRef> }} [opts]
+	 * @returns {Promise<Workflow>}
+	 */
 	async createWorkflow(workflow, { credentials } = {}) {
 		const wf = credentials ? bindCredentials(workflow, credentials) : workflow;
+		/** @type {Record<string, unknown>} */
 		const body = {
 			name: wf.name || `Workflow ${new Date().toISOString()}`,
 			nodes: wf.nodes || [],
@@ -520,15 +894,29 @@ class N8nInstance {
 		return await this.rest('POST', '/workflows', body);
 	}
 
+	/**
+	 * @param {WorkflowJson} workflow
+	 * @param {{ credentials?: Record<string, CredentialRef> }} [opts]
+	 * @returns {Promise<Workflow>}
+	 */
 	async importWorkflow(workflow, opts) {
 		return await this.createWorkflow(workflow, opts);
 	}
 
+	/**
+	 * @param {string} id
+	 * @returns {Promise<Workflow>}
+	 */
 	async getWorkflow(id) {
 		return await this.rest('GET', `/workflows/${id}`);
 	}
 
 	/** PATCH /rest/workflows/:id with the current versionId (n8n rejects stale updates). */
+	/**
+	 * @param {string} id
+	 * @param {Partial<WorkflowJson> & Record<string, unknown>} changes
+	 * @returns {Promise<Workflow>}
+	 */
 	async updateWorkflow(id, changes) {
 		const current = await this.getWorkflow(id);
 		return await this.rest('PATCH', `/workflows/${id}`, {
@@ -537,6 +925,7 @@ class N8nInstance {
 		});
 	}
 
+	/** @param {string} id */
 	async deleteWorkflow(id) {
 		await this.rest('POST', `/workflows/${id}/archive`, {}).catch(() => {});
 		return await this.rest('DELETE', `/workflows/${id}`);
@@ -549,6 +938,11 @@ class N8nInstance {
 	 * registered, pollers started). A trigger that fails to activate (e.g. a webhook
 	 * subscription refused by the remote API) makes this throw with n8n's message, unless
 	 * `allowFailure` is set. Returns the workflow with `publication` = the final status.
+	 */
+	/**
+	 * @param {string} id
+	 * @param {{ allowFailure?: boolean, timeoutMs?: number }} [opts]
+	 * @returns {Promise<Workflow>}
 	 */
 	async activateWorkflow(id, { allowFailure = false, timeoutMs = 60000 } = {}) {
 		const wf = await this.getWorkflow(id);
@@ -574,6 +968,12 @@ class N8nInstance {
 	 * n8n 1.x activates synchronously: the request returns once the triggers are live, or fails
 	 * with n8n's message (and the workflow stays inactive). The result carries the same
 	 * `publication` shape as on 2.x.
+	 */
+	/**
+	 * @param {string} id
+	 * @param {Workflow} wf
+	 * @param {{ allowFailure: boolean }} opts
+	 * @returns {Promise<Workflow>}
 	 */
 	async _activateV1(id, wf, { allowFailure }) {
 		const res = await this.rest(
@@ -605,6 +1005,11 @@ class N8nInstance {
 	}
 
 	/** Unpublishes (deactivates) and waits until its triggers are torn down. */
+	/**
+	 * @param {string} id
+	 * @param {{ timeoutMs?: number }} [opts]
+	 * @returns {Promise<Workflow>}
+	 */
 	async deactivateWorkflow(id, { timeoutMs = 60000 } = {}) {
 		const deactivated = await this.rest('POST', `/workflows/${id}/deactivate`, {});
 		deactivated.publication = await this.waitForPublication(id, { timeoutMs });
@@ -613,7 +1018,9 @@ class N8nInstance {
 
 	/**
 	 * GET /rest/workflows/:id/publication-status until no publication is in flight.
-	 * @returns {Promise<{ status: 'published' | 'partial' | 'failed' | 'not_published', liveVersionId: string | null, triggers: Array<{ nodeId: string, status: string, errorMessage: string | null }> }>}
+	 * @param {string} id
+	 * @param {{ timeoutMs?: number, intervalMs?: number }} [opts]
+	 * @returns {Promise<PublicationStatus>}
 	 */
 	async waitForPublication(id, { timeoutMs = 60000, intervalMs = 100 } = {}) {
 		if (this.major < 2) {
@@ -636,6 +1043,11 @@ class N8nInstance {
 	 * Runs a workflow the way the editor's "Execute workflow" button does and waits for the
 	 * execution to finish. Starts from `triggerNode` (a node name), or from the workflow's
 	 * Manual Trigger. Returns the execution with parsed `data` (see getExecution).
+	 */
+	/**
+	 * @param {string} id
+	 * @param {{ triggerNode?: string, triggerData?: Record<string, unknown>, timeoutMs?: number }} [opts]
+	 * @returns {Promise<Execution>}
 	 */
 	async runWorkflow(id, { triggerNode, triggerData, timeoutMs = 120000 } = {}) {
 		const wf = await this.getWorkflow(id);
@@ -661,6 +1073,10 @@ class N8nInstance {
 	 * GET /rest/executions/:id with the run data parsed: `execution.data.resultData.runData`
 	 * maps node name -> runs; `execution.status` is success | error | crashed | canceled | running | waiting.
 	 */
+	/**
+	 * @param {string} id
+	 * @returns {Promise<Execution>}
+	 */
 	async getExecution(id) {
 		const ex = await this.rest('GET', `/executions/${id}`);
 		if (ex && typeof ex.data === 'string') ex.data = this._parseFlatted(ex.data);
@@ -668,6 +1084,11 @@ class N8nInstance {
 		return ex;
 	}
 
+	/**
+	 * @param {string} id
+	 * @param {{ timeoutMs?: number, intervalMs?: number }} [opts]
+	 * @returns {Promise<Execution>}
+	 */
 	async waitForExecution(id, { timeoutMs = 120000, intervalMs = 250 } = {}) {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
@@ -687,7 +1108,13 @@ class N8nInstance {
 	}
 
 	/** Summaries (no run data) of a workflow's executions, newest first. */
+	/**
+	 * @param {string} [workflowId]
+	 * @param {{ status?: string | string[], limit?: number }} [opts]
+	 * @returns {Promise<ExecutionSummary[]>}
+	 */
 	async listExecutions(workflowId, { status, limit = 100 } = {}) {
+		/** @type {{ workflowId?: string, status?: string[] }} */
 		const filter = {};
 		if (workflowId) filter.workflowId = String(workflowId);
 		if (status) filter.status = Array.isArray(status) ? status : [status];
@@ -700,12 +1127,18 @@ class N8nInstance {
 	 * Waits until `workflowId` has at least `count` finished executions (e.g. after a webhook
 	 * delivery or a poll) and returns them in full, oldest first.
 	 */
+	/**
+	 * @param {string} workflowId
+	 * @param {{ count?: number, timeoutMs?: number, intervalMs?: number }} [opts]
+	 * @returns {Promise<Execution[]>}
+	 */
 	async waitForExecutions(workflowId, { count = 1, timeoutMs = 90000, intervalMs = 500 } = {}) {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const list = await this.listExecutions(workflowId);
 			const done = list.filter((e) => FINISHED_STATUSES.has(e.status) && e.stoppedAt);
 			if (done.length >= count && done.length === list.length) {
+				/** @type {Execution[]} */
 				const full = [];
 				for (const e of done.reverse()) full.push(await this.getExecution(e.id));
 				return full;
@@ -719,17 +1152,28 @@ class N8nInstance {
 		}
 	}
 
+	/** @param {string[]} ids */
 	async deleteExecutions(ids) {
 		return await this.rest('POST', '/executions/delete', { ids: ids.map(String) });
 	}
 
-	/** json of the items a node emitted: output `outputIndex` of run `runIndex`. */
+	/**
+	 * json of the items a node emitted: output `outputIndex` of run `runIndex`.
+	 * @param {Execution} execution
+	 * @param {string} nodeName
+	 * @param {{ outputIndex?: number, runIndex?: number }} [opts]
+	 * @returns {Array<Record<string, any>> | undefined}
+	 */
 	nodeOutput(execution, nodeName, { outputIndex = 0, runIndex = 0 } = {}) {
 		return nodeOutput(execution, nodeName, { outputIndex, runIndex });
 	}
 
 	// --- webhooks --------------------------------------------------------------------------------
 
+	/**
+	 * @param {string} pathSuffix
+	 * @param {{ test?: boolean }} [opts]
+	 */
 	webhookUrl(pathSuffix, { test = false } = {}) {
 		return `${this.baseUrl}/${test ? 'webhook-test' : 'webhook'}/${String(pathSuffix).replace(/^\//, '')}`;
 	}
@@ -737,6 +1181,11 @@ class N8nInstance {
 	/**
 	 * Calls a production webhook. n8n answers 404 for a short moment after activation or a
 	 * start, so 404 is retried for `retry404Ms`.
+	 */
+	/**
+	 * @param {string} pathSuffix
+	 * @param {{ method?: string, body?: unknown, headers?: Record<string, string>, retry404Ms?: number }} [opts]
+	 * @returns {Promise<HttpResponse>}
 	 */
 	async callWebhook(pathSuffix, { method = 'POST', body, headers = {}, retry404Ms = 10000 } = {}) {
 		const url = this.webhookUrl(pathSuffix);
@@ -750,47 +1199,28 @@ class N8nInstance {
 
 	// --- lifecycle -------------------------------------------------------------------------------
 
+	/** @param {string} text */
 	_parseFlatted(text) {
 		if (!this.flatted) {
 			this.flatted = require(
 				require.resolve('flatted', { paths: [path.join(this.hostDir, 'n8n')] }),
 			);
 		}
-		return this.flatted.parse(text);
+		return /** @type {{ parse(text: string): any }} */ (this.flatted).parse(text);
 	}
 
-	/** Stops n8n and its task runner children (SIGTERM to the process group, SIGKILL after 20 s). */
+	/**
+	 * Stops n8n and its task runner children (SIGTERM to the process group, SIGKILL after 20 s).
+	 * @param {{ timeoutMs?: number }} [opts]
+	 */
 	async stop({ timeoutMs = 20000 } = {}) {
 		const child = this.process;
-		if (!child || this.stopped) return;
+		if (!child || !child.pid || this.stopped) return;
 		this.stopped = true;
-		const pid = child.pid;
 		const exited = new Promise((r) =>
-			child.exitCode !== null || child.signalCode ? r() : child.once('exit', r),
+			child.exitCode !== null || child.signalCode ? r(undefined) : child.once('exit', r),
 		);
-		const groupAlive = () => {
-			try {
-				process.kill(-pid, 0);
-				return true;
-			} catch {
-				return false;
-			}
-		};
-		try {
-			process.kill(-pid, 'SIGTERM');
-		} catch {}
-		const deadline = Date.now() + timeoutMs;
-		let timer;
-		await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-		clearTimeout(timer);
-		while (groupAlive() && Date.now() < deadline) await sleep(200);
-		if (groupAlive()) {
-			try {
-				process.kill(-pid, 'SIGKILL');
-			} catch {}
-			await sleep(200);
-		}
-		liveGroups.delete(pid);
+		await stopProcessGroup(child.pid, { timeoutMs, exited });
 		if (this._logFd !== undefined) {
 			try {
 				fs.closeSync(this._logFd);
@@ -800,6 +1230,14 @@ class N8nInstance {
 	}
 }
 
+/**
+ * json of the items a node emitted: output `outputIndex` of run `runIndex` (undefined when the
+ * node did not run or failed without output).
+ * @param {Execution} execution
+ * @param {string} nodeName
+ * @param {{ outputIndex?: number, runIndex?: number }} [opts]
+ * @returns {Array<Record<string, any>> | undefined}
+ */
 function nodeOutput(execution, nodeName, { outputIndex = 0, runIndex = 0 } = {}) {
 	const runs =
 		execution && execution.data && execution.data.resultData && execution.data.resultData.runData;
@@ -809,12 +1247,16 @@ function nodeOutput(execution, nodeName, { outputIndex = 0, runIndex = 0 } = {})
 	if (run.error && !run.data) return undefined;
 	const main = run.data && run.data.main;
 	const items = main && main[outputIndex];
-	return (items || []).map((i) => i.json);
+	return (items || []).map((/** @type {{ json: Record<string, any> }} */ i) => i.json);
 }
 
 /**
  * Returns a copy of a workflow whose nodes reference the given credentials:
  * `credentials` maps a credential type (e.g. 'infinityCrmApi') to { id, name }.
+ * @template {WorkflowJson} T
+ * @param {T} workflow
+ * @param {Record<string, CredentialRef>} credentials
+ * @returns {T}
  */
 function bindCredentials(workflow, credentials) {
 	const wf = JSON.parse(JSON.stringify(workflow));
@@ -829,73 +1271,54 @@ function bindCredentials(workflow, credentials) {
 }
 
 /**
- * Starts a real n8n and logs in as its owner.
- * @param {object} [o]
- * @param {string} [o.userFolder]       N8N_USER_FOLDER (created; a temp dir if omitted). The
- *                                      SQLite database lives in <userFolder>/.n8n.
- * @param {number} [o.port]             HTTP port (a free one if omitted); fails if taken.
- * @param {Record<string,string>} [o.env] extra/overriding environment variables.
- * @param {string|string[]} [o.packageTarball] `npm pack` tarball(s) installed as community packages.
- * @param {boolean} [o.clean]           delete userFolder first (fresh database).
- * @param {object} [o.owner]            { email, firstName, lastName, password }.
- * @param {string} [o.encryptionKey]
+ * Spawns an n8n command (`start`, `worker`, `webhook`) in a process group of its own with its
+ * output in <userFolder>/n8n.log and waits until `readinessUrl` answers 200; fails (and stops
+ * it) when it exits first, is not ready in time, or logs that one of `packages` failed to load.
+ * Returns the running N8nInstance (not logged in).
+ * @param {object} o
+ * @param {string} o.label            how errors name it ('n8n', 'n8n worker', …)
+ * @param {string[]} o.args           arguments after bin/n8n
+ * @param {Provisioned} o.host
+ * @param {string} o.userFolder
+ * @param {number} o.port
+ * @param {string} o.readinessUrl
+ * @param {NodeJS.ProcessEnv} o.env   the full environment (n8nEnv)
+ * @param {InstalledPackage[]} o.packages
+ * @param {string} o.encryptionKey
+ * @param {Owner} [o.owner]
  * @param {number} [o.readyTimeoutMs]
- * @param {boolean} [o.inheritOutput]   also copy n8n's output to this process's stderr.
- * @param {string} [o.line]             n8n line: '2' (default) or '1'; $N8N_LINE when omitted.
+ * @param {boolean} [o.inheritOutput]
+ * @param {boolean} [o.allowPackageLoadFailure]
  * @returns {Promise<N8nInstance>}
  */
-async function startN8n(o = {}) {
-	const { nodeBin, n8nBin, hostDir, n8nVersion } = await provisionN8n({ line: o.line });
-	const userFolder = path.resolve(
-		o.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-')),
-	);
-	if (o.clean) fs.rmSync(userFolder, { recursive: true, force: true });
-	fs.mkdirSync(userFolder, { recursive: true });
-
-	const packages = [];
-	for (const t of [].concat(o.packageTarball || []))
-		packages.push(installPackageTarball(userFolder, t));
-
-	fs.mkdirSync(path.join(userFolder, 'files'), { recursive: true });
-
-	const port = o.port || (await freePort());
-	if (await portInUse(port))
-		throw new Error(`port ${port} is already in use (another n8n running?)`);
-	const brokerPort = await freePort();
-	const encryptionKey = o.encryptionKey || TEST_ENCRYPTION_KEY;
-	const env = n8nEnv({
-		userFolder,
-		port,
-		brokerPort,
-		encryptionKey,
-		extra: o.env,
-		major: majorOf(n8nVersion),
-	});
-
+async function launchN8n(o) {
+	const { nodeBin, n8nBin, hostDir, n8nVersion } = o.host;
+	const { userFolder, port, label } = o;
 	const logFile = path.join(userFolder, 'n8n.log');
 	const logFd = fs.openSync(logFile, 'a');
 	const logStart = fs.fstatSync(logFd).size;
-	fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${port} =====\n`);
+	fs.writeSync(logFd, `\n===== n8n ${o.args[0]} ${new Date().toISOString()} port ${port} =====\n`);
 	const t0 = Date.now();
-	const child = spawn(nodeBin, [n8nBin, 'start'], {
+	const child = spawn(nodeBin, [n8nBin, ...o.args], {
 		cwd: userFolder,
-		env,
+		env: o.env,
 		detached: true, // own process group: stop() takes the task runners down with it
 		stdio: ['ignore', o.inheritOutput ? 'pipe' : logFd, o.inheritOutput ? 'pipe' : logFd],
 	});
 	if (o.inheritOutput) {
 		for (const s of [child.stdout, child.stderr]) {
-			s.on('data', (d) => {
+			s?.on('data', (d) => {
 				fs.writeSync(logFd, d);
 				process.stderr.write(d);
 			});
 		}
 	}
-	liveGroups.add(child.pid);
+	const pid = /** @type {number} */ (child.pid);
+	liveGroups.add(pid);
 
 	const instance = new N8nInstance({
 		process: child,
-		pid: child.pid,
+		pid,
 		port,
 		baseUrl: `http://127.0.0.1:${port}`,
 		userFolder,
@@ -905,51 +1328,103 @@ async function startN8n(o = {}) {
 		n8nVersion,
 		nodeBin,
 		n8nBin,
-		encryptionKey,
-		packages,
-		owner: { ...DEFAULT_OWNER, ...(o.owner || {}) },
+		encryptionKey: o.encryptionKey,
+		packages: o.packages,
+		owner: o.owner,
 		_logFd: logFd,
 	});
 
+	/** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
 	let exitInfo;
 	child.once('exit', (code, signal) => (exitInfo = { code, signal }));
 	const readyTimeoutMs = o.readyTimeoutMs || 180000;
 	const deadline = Date.now() + readyTimeoutMs;
 	for (;;) {
 		if (exitInfo) {
-			liveGroups.delete(child.pid);
+			liveGroups.delete(pid);
 			throw new Error(
-				`n8n exited during start-up (${exitInfo.code ?? exitInfo.signal}). Log ${logFile}:\n${tail(logFile)}`,
+				`${label} exited during start-up (${exitInfo.code ?? exitInfo.signal}). Log ${logFile}:\n${tail(logFile)}`,
 			);
 		}
 		try {
-			const r = await request(`${instance.baseUrl}/healthz/readiness`, { timeoutMs: 2000 });
+			const r = await request(o.readinessUrl, { timeoutMs: 2000 });
 			if (r.status === 200) break;
 		} catch {}
 		if (Date.now() > deadline) {
 			await instance.stop();
 			throw new Error(
-				`n8n not ready after ${readyTimeoutMs} ms. Log ${logFile}:\n${tail(logFile)}`,
+				`${label} not ready after ${readyTimeoutMs} ms. Log ${logFile}:\n${tail(logFile)}`,
 			);
 		}
 		await sleep(250);
 	}
 	instance.readyMs = Date.now() - t0;
-	try {
-		// A package that fails to load is only logged by n8n; make it a start-up error.
-		const startLog = fs.readFileSync(logFile, 'utf8').slice(logStart);
-		for (const pkg of packages) {
-			const at = startLog.search(
-				new RegExp(
-					`(Failed to load package|Skipping package) "${pkg.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"`,
-				),
+	// A package that fails to load is only logged by n8n; make it a start-up error.
+	const startLog = fs.readFileSync(logFile, 'utf8').slice(logStart);
+	for (const pkg of o.packages) {
+		const at = startLog.search(
+			new RegExp(
+				`(Failed to load package|Skipping package) "${pkg.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"`,
+			),
+		);
+		if (at >= 0 && !o.allowPackageLoadFailure) {
+			await instance.stop();
+			throw new Error(
+				`${label} could not load ${pkg.name} from ${pkg.dir}:\n${startLog.slice(at, at + 1500)}\n(log: ${logFile})`,
 			);
-			if (at >= 0 && !o.allowPackageLoadFailure) {
-				throw new Error(
-					`n8n could not load ${pkg.name} from ${pkg.dir}:\n${startLog.slice(at, at + 1500)}\n(log: ${logFile})`,
-				);
-			}
 		}
+	}
+	return instance;
+}
+
+/**
+ * Starts a real n8n and logs in as its owner.
+ * @param {StartOptions} [o]
+ * @returns {Promise<N8nInstance>}
+ */
+async function startN8n(o = {}) {
+	const host = await provisionN8n({ line: o.line });
+	const userFolder = path.resolve(
+		o.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-')),
+	);
+	if (o.clean) fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+
+	/** @type {InstalledPackage[]} */
+	const packages = [];
+	for (const t of /** @type {string[]} */ ([]).concat(o.packageTarball || []))
+		packages.push(installPackageTarball(userFolder, t));
+
+	fs.mkdirSync(path.join(userFolder, 'files'), { recursive: true });
+
+	const port = o.port || (await freePort());
+	if (await portInUse(port))
+		throw new Error(`port ${port} is already in use (another n8n running?)`);
+	const encryptionKey = o.encryptionKey || TEST_ENCRYPTION_KEY;
+	const env = n8nEnv({
+		userFolder,
+		port,
+		brokerPort: await freePort(),
+		encryptionKey,
+		extra: o.env,
+		major: majorOf(host.n8nVersion),
+	});
+	const instance = await launchN8n({
+		label: 'n8n',
+		args: ['start'],
+		host,
+		userFolder,
+		port,
+		readinessUrl: `http://127.0.0.1:${port}/healthz/readiness`,
+		env,
+		packages,
+		encryptionKey,
+		owner: { ...DEFAULT_OWNER, ...(o.owner || {}) },
+		readyTimeoutMs: o.readyTimeoutMs,
+		inheritOutput: o.inheritOutput,
+		allowPackageLoadFailure: o.allowPackageLoadFailure,
+	});
+	try {
 		await instance.setupOwnerOrLogin();
 	} catch (e) {
 		await instance.stop();
@@ -958,8 +1433,33 @@ async function startN8n(o = {}) {
 	return instance;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Queue mode (queue.cjs builds on the functions above; loaded on first use).
+
+/**
+ * Postgres + Redis + n8n main + workers + webhook processes + a load balancer (queue.cjs).
+ * @param {QueueDeploymentOptions} o
+ * @returns {Promise<QueueDeployment>}
+ */
+function startQueueDeployment(o) {
+	return require('./queue.cjs').startQueueDeployment(o);
+}
+
+/**
+ * Finds Postgres and Redis, installing the Debian packages when missing (queue.cjs).
+ * @returns {{ pgBin: string, redisServer: string, installed: string[] }}
+ */
+function ensureQueueServices() {
+	return require('./queue.cjs').ensureQueueServices();
+}
+
 module.exports = {
 	startN8n,
+	launchN8n,
+	stopProcessGroup,
+	killLiveGroups,
+	trackProcessGroup,
+	tail,
 	provisionN8n,
 	runN8nCli,
 	installPackageTarball,
@@ -972,4 +1472,7 @@ module.exports = {
 	N8nApiError,
 	TEST_ENCRYPTION_KEY,
 	DEFAULT_OWNER,
+	startQueueDeployment,
+	ensureQueueServices,
+	runProvisionCli,
 };

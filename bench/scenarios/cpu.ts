@@ -7,17 +7,17 @@
  */
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { operation as alterEstateCreate } from '../nodes/AlterEstate/actions/lead/create.operation';
-import { operation as closingDealzCreate } from '../nodes/ClosingDealz/actions/lead/create.operation';
-import { operation as infinityCreate } from '../nodes/InfinityCrm/actions/lead/create.operation';
-import { simplifyLead } from '../nodes/PropertyFinder/shared/lead';
-import { advance, initialState } from '../nodes/PropertyFinderPollingTrigger/state';
-import type { RecentEvents } from '../nodes/PropertyFinderTrigger/delivery';
-import { admitDelivery, checkSignature, signBody } from '../nodes/PropertyFinderTrigger/delivery';
-import type { BatchOperation, ItemOperation } from '../nodes/shared/execute';
-import { runOperation } from '../nodes/shared/execute';
-import { leadResult } from '../nodes/shared/leads';
-import { PropertyFinderSimulator } from '../test/simulators/propertyFinder';
+import { operation as alterEstateCreate } from '../../nodes/AlterEstate/actions/lead/create.operation';
+import { operation as closingDealzCreate } from '../../nodes/ClosingDealz/actions/lead/create.operation';
+import { operation as infinityCreate } from '../../nodes/InfinityCrm/actions/lead/create.operation';
+import { simplifyLead } from '../../nodes/PropertyFinder/shared/lead';
+import { advance, initialState } from '../../nodes/PropertyFinderPollingTrigger/state';
+import type { RecentEvents } from '../../nodes/PropertyFinderTrigger/delivery';
+import { admitDelivery, checkSignature, signBody } from '../../nodes/PropertyFinderTrigger/delivery';
+import type { BatchOperation, ItemOperation } from '../../nodes/shared/execute';
+import { runOperation } from '../../nodes/shared/execute';
+import { leadResult } from '../../nodes/shared/leads';
+import { PropertyFinderSimulator } from '../../test/simulators/propertyFinder';
 
 export interface CpuRow {
 	work: string;

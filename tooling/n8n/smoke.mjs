@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Smoke test of the local n8n tooling (scripts/provision-n8n.mjs + test/e2e/lib/n8n.cjs).
+// Smoke test of the n8n driver (tooling/n8n: provisioning and index.cjs).
 //
-//   node test/e2e/lib/smoke.mjs [--package path/to/n8n-nodes-x-1.0.0.tgz ...] [--keep]
+//   node tooling/n8n/smoke.mjs [--package path/to/n8n-nodes-x-1.0.0.tgz ...] [--keep]
 //
 // Provisions n8n (cached), builds a throw-away community package in a temp dir, starts n8n
 // with it installed from its tarball, then checks: a Manual Trigger -> Set -> Code (task
@@ -17,7 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startN8n, nodeOutput } from './n8n.mjs';
+import { startN8n, nodeOutput } from './index.cjs';
 
 const args = process.argv.slice(2);
 const extraPackages = [];

@@ -1,10 +1,11 @@
 'use strict';
-// n8n in queue mode for the end-to-end queue profile: Postgres and Redis started as this
+// Part of the n8n driver (import it through tooling/n8n/index.cjs): n8n in queue mode for the
+// end-to-end queue profile: Postgres and Redis started as this
 // process's own children on free ports (installed from Debian packages when missing), one main
 // process, `n8n worker` and `n8n webhook` processes, each with this package installed, and a
 // round-robin HTTP load balancer in front of the webhook processes (WEBHOOK_URL points at it).
 //
-//   const { startQueueDeployment } = require('./queue.cjs');
+//   const { startQueueDeployment } = require('./tooling/n8n/index.cjs');
 //   const q = await startQueueDeployment({ workDir, packageTarball, workers: 2, webhooks: 2 });
 //   q.main            N8nInstance of the main process (REST API, owner logged in)
 //   q.balancer.url    the public webhook base; q.balancer.use([0]) routes to webhook process 0 only
@@ -22,31 +23,97 @@ const os = require('node:os');
 const path = require('node:path');
 
 const {
-	N8nInstance,
 	TEST_ENCRYPTION_KEY,
 	freePort,
 	installPackageTarball,
+	killLiveGroups,
+	launchN8n,
 	n8nEnv,
 	provisionN8n,
-	request,
 	startN8n,
-} = require('./n8n.cjs');
+	stopProcessGroup,
+	tail,
+	trackProcessGroup,
+} = require('./index.cjs');
 
+/** @typedef {import('./index.cjs').N8nInstance} N8nInstance */
+
+/**
+ * An `n8n worker` or `n8n webhook` process (only stop(), logFile and port are meaningful).
+ * @typedef {N8nInstance & { name: string, command: 'worker' | 'webhook', healthPort: number }} QueueProcess
+ */
+
+/**
+ * @typedef {object} Balancer
+ * @property {number} port
+ * @property {string} url
+ * @property {(indexes: number[]) => void} use  route webhook requests to these webhook processes
+ *                                              (indexes into `webhooks`), round robin
+ * @property {() => Map<number, number>} counts requests forwarded per upstream port so far
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} PostgresService
+ * @property {number} port
+ * @property {string} dataDir
+ * @property {string} logFile
+ * @property {Record<string, string>} env
+ * @property {(statement: string) => string} sql  runs one SQL statement in the n8n database;
+ *                                                returns psql's unaligned output
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} RedisService
+ * @property {number} port
+ * @property {string} dir
+ * @property {Record<string, string>} env
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} QueueDeployment
+ * @property {PostgresService} postgres
+ * @property {RedisService} redis
+ * @property {N8nInstance} main
+ * @property {QueueProcess[]} workers
+ * @property {QueueProcess[]} webhooks
+ * @property {Balancer} balancer
+ * @property {number} startedInMs
+ * @property {(executionId: string) => string[]} workerOf  names of the workers whose log
+ *                                                         reports starting this execution
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @typedef {object} QueueDeploymentOptions
+ * @property {string} workDir
+ * @property {string} packageTarball
+ * @property {number} [workers]
+ * @property {number} [webhooks]
+ * @property {number} [workerConcurrency]  jobs per worker at once (default 1, so parallel runs
+ *                                         spread over the workers)
+ * @property {Record<string, string>} [env]
+ */
+
+/** @typedef {{ uid?: number, gid?: number, env: NodeJS.ProcessEnv }} SpawnOpts */
+
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @param {string} line */
 const log = (line) => process.stderr.write(`[queue] ${line}\n`);
 
 // ---------------------------------------------------------------------------------------------
-// Cleanup on any exit: process groups we spawned, Postgres data directories we started.
+// Cleanup on any exit: process groups we spawned (the driver's registry), Postgres data
+// directories we started.
 
-const liveGroups = new Set();
-const livePostgres = new Map(); // data dir -> { pgCtl, spawnOpts }
-const liveDirs = new Set(); // scratch folders (Redis) removed at exit
+/** @type {Map<string, { pgCtl: string, spawnOpts: SpawnOpts }>} data dir -> how to stop it */
+const livePostgres = new Map();
+/** @type {Set<string>} scratch folders (Redis) removed at exit */
+const liveDirs = new Set();
 function cleanUpNow() {
-	for (const pid of liveGroups) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {}
-	}
+	killLiveGroups();
 	for (const [dataDir, { pgCtl, spawnOpts }] of livePostgres) {
 		spawnSync(pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], {
 			...spawnOpts,
@@ -55,55 +122,44 @@ function cleanUpNow() {
 		fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
 	}
 	for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-	liveGroups.clear();
 	livePostgres.clear();
 	liveDirs.clear();
 }
-process.on('exit', cleanUpNow);
-// Interrupted (Ctrl-C, a CI timeout): Node runs no 'exit' handlers on a signal by default, and
-// Postgres runs detached from this process (pg_ctl): stop everything, then exit.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-	process.once(signal, () => {
-		cleanUpNow();
-		process.exit(130);
-	});
-}
-
-async function stopGroup(child, timeoutMs = 20000) {
-	const pid = child.pid;
-	const alive = () => {
-		try {
-			process.kill(-pid, 0);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	try {
-		process.kill(-pid, 'SIGTERM');
-	} catch {}
-	const deadline = Date.now() + timeoutMs;
-	while (alive() && Date.now() < deadline) await sleep(200);
-	if (alive()) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {}
-		await sleep(200);
+let cleanupInstalled = false;
+/**
+ * Registered once, by the first service started (not when this file loads: a script that only
+ * drives a single n8n keeps its own Ctrl-C handling).
+ */
+function installCleanup() {
+	if (cleanupInstalled) return;
+	cleanupInstalled = true;
+	process.on('exit', cleanUpNow);
+	// Interrupted (Ctrl-C, a CI timeout): Node runs no 'exit' handlers on a signal by default,
+	// and Postgres runs detached from this process (pg_ctl): stop everything, then exit.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.once(signal, () => {
+			cleanUpNow();
+			process.exit(130);
+		});
 	}
-	liveGroups.delete(pid);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Postgres and Redis binaries (Debian packages)
 
+/** @param {string} cmd */
 function which(cmd) {
 	const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
 	return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** Directory with initdb, pg_ctl and postgres: Debian keeps them in /usr/lib/postgresql/<v>/bin. */
+/**
+ * Directory with initdb, pg_ctl and postgres: Debian keeps them in /usr/lib/postgresql/<v>/bin.
+ * @returns {string | undefined}
+ */
 function findPostgresBin() {
 	const base = '/usr/lib/postgresql';
+	/** @param {string} dir */
 	const has = (dir) =>
 		['initdb', 'pg_ctl', 'postgres'].every((b) => fs.existsSync(path.join(dir, b)));
 	if (fs.existsSync(base)) {
@@ -121,6 +177,7 @@ function findPostgresBin() {
 	return undefined;
 }
 
+/** @returns {string | undefined} */
 function findRedisServer() {
 	if (fs.existsSync('/usr/bin/redis-server')) return '/usr/bin/redis-server';
 	return which('redis-server');
@@ -137,9 +194,10 @@ function ensureQueueServices() {
 	const missing = [];
 	if (!pgBin) missing.push('postgresql');
 	if (!redisServer) missing.push('redis-server');
-	if (missing.length === 0) return { pgBin, redisServer, installed: [] };
+	if (pgBin && redisServer) return { pgBin, redisServer, installed: [] };
 
 	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	/** @type {string[]} */
 	let prefix = [];
 	if (!isRoot) {
 		const sudo = which('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
@@ -151,6 +209,7 @@ function ensureQueueServices() {
 		}
 		prefix = ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive'];
 	}
+	/** @param {string[]} args */
 	const run = (args) => {
 		const [cmd, ...rest] = [...prefix, ...args];
 		log(`$ ${[cmd, ...rest].join(' ')}`);
@@ -172,7 +231,10 @@ function ensureQueueServices() {
 // ---------------------------------------------------------------------------------------------
 // Postgres
 
-/** uid/gid for the Postgres data owner: Postgres refuses to run as root. */
+/**
+ * uid/gid for the Postgres data owner: Postgres refuses to run as root.
+ * @returns {{ name: string, uid: number, gid: number } | undefined}
+ */
 function postgresOwner() {
 	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	if (!isRoot) return undefined;
@@ -191,10 +253,14 @@ function postgresOwner() {
 /**
  * initdb + pg_ctl start on a free port (TCP on 127.0.0.1, socket in the data directory),
  * trust authentication, durability switched off (a test database), one database `n8n`.
+ * @param {{ pgBin: string, port: number }} o
+ * @returns {Promise<PostgresService>}
  */
 async function startPostgres({ pgBin, port }) {
+	installCleanup();
 	const owner = postgresOwner();
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'property-leads-pg-'));
+	/** @type {SpawnOpts} */
 	const spawnOpts = owner
 		? { uid: owner.uid, gid: owner.gid, env: { ...process.env, HOME: dataDir, LC_ALL: 'C' } }
 		: { env: { ...process.env, LC_ALL: 'C' } };
@@ -202,6 +268,10 @@ async function startPostgres({ pgBin, port }) {
 	fs.chmodSync(dataDir, 0o700);
 	const pgData = path.join(dataDir, 'data');
 	const logFile = path.join(dataDir, 'postgres.log');
+	/**
+	 * @param {string} bin
+	 * @param {string[]} args
+	 */
 	const run = (bin, args) => {
 		const r = spawnSync(path.join(pgBin, bin), args, {
 			...spawnOpts,
@@ -237,8 +307,13 @@ async function startPostgres({ pgBin, port }) {
 	].join(' ');
 	run('pg_ctl', ['-D', pgData, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
 	livePostgres.set(pgData, { pgCtl: path.join(pgBin, 'pg_ctl'), spawnOpts });
-	const psql = fs.existsSync(path.join(pgBin, 'psql')) ? 'psql' : undefined;
-	if (psql) {
+	/**
+	 * psql against this server as the user n8n.
+	 * @param {string} database
+	 * @param {string} flags
+	 * @param {string} statement
+	 */
+	const psql = (database, flags, statement) =>
 		run('psql', [
 			'-h',
 			'127.0.0.1',
@@ -247,10 +322,12 @@ async function startPostgres({ pgBin, port }) {
 			'-U',
 			'n8n',
 			'-d',
-			'postgres',
-			'-qc',
-			'CREATE DATABASE n8n',
+			database,
+			flags,
+			statement,
 		]);
+	if (fs.existsSync(path.join(pgBin, 'psql'))) {
+		psql('postgres', '-qc', 'CREATE DATABASE n8n');
 	} else {
 		run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
 	}
@@ -268,18 +345,7 @@ async function startPostgres({ pgBin, port }) {
 		},
 		/** Runs one SQL statement and returns psql's unaligned output. */
 		sql(statement) {
-			return run('psql', [
-				'-h',
-				'127.0.0.1',
-				'-p',
-				String(port),
-				'-U',
-				'n8n',
-				'-d',
-				'n8n',
-				'-AtXqc',
-				statement,
-			]).stdout;
+			return psql('n8n', '-AtXqc', statement).stdout;
 		},
 		async stop() {
 			if (!livePostgres.has(pgData)) return;
@@ -300,6 +366,10 @@ async function startPostgres({ pgBin, port }) {
 // ---------------------------------------------------------------------------------------------
 // Redis
 
+/**
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function redisPing(port) {
 	return new Promise((resolve) => {
 		const sock = net.connect({ port, host: '127.0.0.1' });
@@ -318,7 +388,12 @@ function redisPing(port) {
 	});
 }
 
+/**
+ * @param {{ redisServer: string, port: number }} o
+ * @returns {Promise<RedisService>}
+ */
 async function startRedis({ redisServer, port }) {
+	installCleanup();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'property-leads-redis-'));
 	liveDirs.add(dir);
 	const logFile = path.join(dir, 'redis.log');
@@ -342,19 +417,17 @@ async function startRedis({ redisServer, port }) {
 		],
 		{ detached: true, stdio: 'ignore' },
 	);
-	liveGroups.add(child.pid);
+	const pid = /** @type {number} */ (child.pid);
+	trackProcessGroup(pid);
+	/** @type {number | string | undefined} */
 	let exited;
-	child.once('exit', (code, signal) => (exited = code ?? signal));
+	child.once('exit', (code, signal) => (exited = code ?? signal ?? undefined));
 	const deadline = Date.now() + 30000;
 	while (!(await redisPing(port))) {
 		if (exited !== undefined || Date.now() > deadline) {
-			await stopGroup(child);
-			let tail = '';
-			try {
-				tail = fs.readFileSync(logFile, 'utf8').slice(-2000);
-			} catch {}
+			await stopProcessGroup(pid);
 			throw new Error(
-				`redis-server did not start on port ${port} (${exited ?? 'timeout'}):\n${tail}`,
+				`redis-server did not start on port ${port} (${exited ?? 'timeout'}):\n${tail(logFile)}`,
 			);
 		}
 		await sleep(100);
@@ -364,7 +437,7 @@ async function startRedis({ redisServer, port }) {
 		dir,
 		env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) },
 		async stop() {
-			await stopGroup(child, 10000);
+			await stopProcessGroup(pid, { timeoutMs: 10000 });
 			fs.rmSync(dir, { recursive: true, force: true });
 			liveDirs.delete(dir);
 		},
@@ -374,12 +447,17 @@ async function startRedis({ redisServer, port }) {
 // ---------------------------------------------------------------------------------------------
 // Round-robin load balancer: /webhook/… to the webhook processes, everything else to main.
 
+/**
+ * @param {{ port: number, main: number, webhooks: number[] }} o  ports
+ * @returns {Promise<Balancer>}
+ */
 function startBalancer({ port, main, webhooks }) {
 	let targets = webhooks.slice();
 	let next = 0;
+	/** @type {Map<number, number>} */
 	const counts = new Map();
 	const server = http.createServer((req, res) => {
-		const toWebhooks = req.url.startsWith('/webhook/');
+		const toWebhooks = String(req.url).startsWith('/webhook/');
 		const target = toWebhooks ? targets[next++ % targets.length] : main;
 		counts.set(target, (counts.get(target) || 0) + 1);
 		const upstream = http.request(
@@ -402,6 +480,7 @@ function startBalancer({ port, main, webhooks }) {
 		req.on('aborted', () => upstream.destroy());
 		req.pipe(upstream);
 	});
+	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
 	server.on('connection', (s) => {
 		sockets.add(s);
@@ -414,6 +493,7 @@ function startBalancer({ port, main, webhooks }) {
 				port,
 				url: `http://127.0.0.1:${port}`,
 				/** Route webhook requests to these webhook processes (indexes), round robin. */
+				/** @param {number[]} indexes */
 				use(indexes) {
 					targets = indexes.map((i) => webhooks[i]);
 					next = 0;
@@ -422,7 +502,7 @@ function startBalancer({ port, main, webhooks }) {
 				counts: () => new Map(counts),
 				async stop() {
 					for (const s of sockets) s.destroy();
-					await new Promise((r) => server.close(() => r()));
+					await new Promise((r) => server.close(() => r(undefined)));
 				},
 			}),
 		);
@@ -432,31 +512,25 @@ function startBalancer({ port, main, webhooks }) {
 // ---------------------------------------------------------------------------------------------
 // n8n worker and webhook processes
 
-function tail(file, lines = 60) {
-	try {
-		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-	} catch {
-		return '';
-	}
-}
-
 /**
  * Starts `n8n worker` or `n8n webhook` with the package installed in its own user folder and
- * waits for its readiness endpoint. Returns an N8nInstance (only stop(), logFile and port are
- * meaningful for these processes).
+ * waits for its readiness endpoint.
+ * @param {{ command: 'worker' | 'webhook', name: string, args?: string[], userFolder: string, packageTarball: string, env: Record<string, string>, readyTimeoutMs?: number }} o
+ * @returns {Promise<QueueProcess>}
  */
 async function startProcess({
 	command,
+	name,
 	args = [],
 	userFolder,
 	packageTarball,
 	env,
 	readyTimeoutMs = 240000,
 }) {
-	const { nodeBin, n8nBin, hostDir } = await provisionN8n();
+	const host = await provisionN8n();
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(path.join(userFolder, 'files'), { recursive: true });
-	const packages = [].concat(packageTarball || []).map((t) => installPackageTarball(userFolder, t));
+	const packages = [packageTarball].map((t) => installPackageTarball(userFolder, t));
 	const port = await freePort();
 	const healthPort = command === 'worker' ? await freePort() : port;
 	const fullEnv = n8nEnv({
@@ -480,83 +554,37 @@ async function startProcess({
 			...env,
 		},
 	});
-	const logFile = path.join(userFolder, 'n8n.log');
-	const logFd = fs.openSync(logFile, 'a');
-	const child = spawn(nodeBin, [n8nBin, command, ...args], {
-		cwd: userFolder,
-		env: fullEnv,
-		detached: true,
-		stdio: ['ignore', logFd, logFd],
-	});
-	liveGroups.add(child.pid);
-	const instance = new N8nInstance({
-		process: child,
-		pid: child.pid,
-		port,
-		healthPort,
-		command,
-		baseUrl: `http://127.0.0.1:${port}`,
+	const instance = await launchN8n({
+		label: `n8n ${command}`,
+		args: [command, ...args],
+		host,
 		userFolder,
-		logFile,
-		hostDir,
-		nodeBin,
-		n8nBin,
+		port,
+		readinessUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+		env: fullEnv,
 		packages,
-		_logFd: logFd,
+		encryptionKey: TEST_ENCRYPTION_KEY,
+		readyTimeoutMs,
 	});
-	const stop = instance.stop.bind(instance);
-	instance.stop = async (o) => {
-		await stop(o);
-		liveGroups.delete(child.pid);
-	};
-	let exitInfo;
-	child.once('exit', (code, signal) => (exitInfo = code ?? signal));
-	const t0 = Date.now();
-	for (;;) {
-		if (exitInfo !== undefined) {
-			liveGroups.delete(child.pid);
-			throw new Error(
-				`n8n ${command} exited during start-up (${exitInfo}). Log ${logFile}:\n${tail(logFile)}`,
-			);
-		}
-		try {
-			const r = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
-				timeoutMs: 2000,
-			});
-			if (r.status === 200) break;
-		} catch {}
-		if (Date.now() - t0 > readyTimeoutMs) {
-			await instance.stop();
-			throw new Error(
-				`n8n ${command} not ready after ${readyTimeoutMs} ms. Log ${logFile}:\n${tail(logFile)}`,
-			);
-		}
-		await sleep(250);
-	}
-	instance.readyMs = Date.now() - t0;
-	const text = fs.readFileSync(logFile, 'utf8');
-	for (const pkg of packages) {
-		if (new RegExp(`(Failed to load package|Skipping package) "${pkg.name}"`).test(text)) {
-			await instance.stop();
-			throw new Error(`n8n ${command} could not load ${pkg.name}:\n${tail(logFile)}`);
-		}
-	}
-	return instance;
+	return Object.assign(instance, { name, command, healthPort });
 }
 
 /**
  * Postgres + Redis + main + workers + webhook processes + load balancer.
- * @param {{ workDir: string, packageTarball: string, workers?: number, webhooks?: number, workerConcurrency?: number, env?: Record<string,string> }} o
+ * @param {QueueDeploymentOptions} o
+ * @returns {Promise<QueueDeployment>}
  */
 async function startQueueDeployment(o) {
+	installCleanup();
 	const t0 = Date.now();
+	/** @type {Array<{ stop(): Promise<void> }>} */
 	const started = [];
 	const stopAll = async () => {
 		for (const s of started.reverse()) {
 			try {
 				await s.stop();
 			} catch (e) {
-				log(`stopping: ${e.message}`);
+				log(`stopping: ${/** @type {Error} */ (e).message}`);
 			}
 		}
 		started.length = 0;
@@ -570,6 +598,7 @@ async function startQueueDeployment(o) {
 		started.push(redis);
 		log(`Postgres on ${postgres.port} (${pgBin}), Redis on ${redis.port}`);
 
+		/** @type {number[]} */
 		const webhookPorts = [];
 		const balancerPort = await freePort();
 		const shared = {
@@ -595,14 +624,15 @@ async function startQueueDeployment(o) {
 		log(`main ready in ${main.readyMs} ms`);
 
 		const concurrency = String(o.workerConcurrency ?? 1);
+		/** @type {Array<{ command: 'worker' | 'webhook', name: string, args: string[] }>} */
 		const specs = [
 			...Array.from({ length: o.workers ?? 2 }, (_, i) => ({
-				command: 'worker',
+				command: /** @type {const} */ ('worker'),
 				name: `worker-${i + 1}`,
 				args: [`--concurrency=${concurrency}`],
 			})),
 			...Array.from({ length: o.webhooks ?? 2 }, (_, i) => ({
-				command: 'webhook',
+				command: /** @type {const} */ ('webhook'),
 				name: `webhook-${i + 1}`,
 				args: [],
 			})),
@@ -611,13 +641,13 @@ async function startQueueDeployment(o) {
 			specs.map(async (spec) => {
 				const p = await startProcess({
 					command: spec.command,
+					name: spec.name,
 					args: spec.args,
 					userFolder: path.join(o.workDir, spec.name),
 					packageTarball: o.packageTarball,
 					env: shared,
 				});
 				started.push(p);
-				p.name = spec.name;
 				log(`${spec.name} ready in ${p.readyMs} ms`);
 				return p;
 			}),
@@ -643,6 +673,7 @@ async function startQueueDeployment(o) {
 			balancer,
 			startedInMs: Date.now() - t0,
 			/** Which worker's log reports running this execution id (worker name), if any. */
+			/** @param {string} executionId */
 			workerOf(executionId) {
 				const line = new RegExp(`Worker started execution ${executionId} \\(`);
 				return workers
