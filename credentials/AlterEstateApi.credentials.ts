@@ -1,13 +1,7 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, Icon } from 'n8n-workflow';
 
 import { ALTERESTATE_DEFAULT_BASE_URL } from '../nodes/AlterEstate/transport';
+import { apiKeyField, baseUrlField, optionalSecretField, refusedWriteTest } from '../nodes/shared/credentials';
 
 /**
  * AlterEstate uses two tokens: the account API key (`Authorization: Token …`) for the one
@@ -28,33 +22,19 @@ export class AlterEstateApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-alterestate';
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description:
-				'The API key from your AlterEstate account, used to create leads (sent as "Authorization: Token …")',
-		},
-		{
-			displayName: 'Public Token',
-			name: 'publicToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Optional. The public API token (aetoken) of your AlterEstate account. Needed to list agents and properties, and to pick the assigned agent from a list.',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: ALTERESTATE_DEFAULT_BASE_URL,
-			description: 'Change only for a staging server or the local sandbox. Paths under /api/v1 are added by the node.',
-		},
+	properties = [
+		apiKeyField(
+			'The API key from your AlterEstate account, used to create leads (sent as "Authorization: Token …")',
+		),
+		optionalSecretField(
+			'Public Token',
+			'publicToken',
+			'Optional. The public API token (aetoken) of your AlterEstate account. Needed to list agents and properties, and to pick the assigned agent from a list.',
+		),
+		baseUrlField(
+			ALTERESTATE_DEFAULT_BASE_URL,
+			'Change only for a staging server or the local sandbox. Paths under /api/v1 are added by the node.',
+		),
 	];
 
 	async authenticate(
@@ -81,32 +61,16 @@ export class AlterEstateApi implements ICredentialType {
 	 * The 400 is the expected answer, so HTTP errors are not failures here and the rules below
 	 * fail the test on the authentication messages instead.
 	 */
-	test: ICredentialTestRequest = {
-		request: {
+	test = refusedWriteTest(
+		{
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api\\/v1$/, "")}}',
 			url: '/api/v1/leads/',
-			method: 'POST',
 			body: {},
-			json: true,
-			ignoreHttpStatusErrors: true,
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'detail',
-					value: 'Invalid token.',
-					message: 'AlterEstate refused the API key (Invalid token). Copy the API key again from AlterEstate.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'detail',
-					value: 'Authentication credentials were not provided.',
-					message: 'AlterEstate received no API key: enter the API key',
-				},
-			},
-		],
-	};
+		'detail',
+		{
+			'Invalid token.': 'AlterEstate refused the API key (Invalid token). Copy the API key again from AlterEstate.',
+			'Authentication credentials were not provided.': 'AlterEstate received no API key: enter the API key',
+		},
+	);
 }

@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
@@ -8,17 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	answerText,
-	requestToken,
-	tokenError,
-	tokenFailure,
-	tokenOwner,
-	tokenOwnerProperty,
-	withBearerToken,
-	withDetail,
-} from '../nodes/shared/token';
-import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
+import { answerText, exchangeToken, withBearerToken, withDetail } from '../nodes/shared/token';
+import { apiKeyField, apiSecretField, baseUrlField, bearerTokenFields, readTest } from '../nodes/shared/credentials';
 import {
 	PF_DEFAULT_BASE_URL as DEFAULT_BASE_URL,
 	PF_USER_AGENT as USER_AGENT,
@@ -63,39 +53,10 @@ export class PropertyFinderApi implements ICredentialType {
 			type: 'notice',
 			default: '',
 		},
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The API key of the Enterprise API integration (from PF Expert)',
-		},
-		{
-			displayName: 'API Secret',
-			name: 'apiSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The secret shown once when the API key was created',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description: 'Change only for a staging server or the local sandbox',
-		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		tokenOwnerProperty,
+		apiKeyField('The API key of the Enterprise API integration (from PF Expert)'),
+		apiSecretField('The secret shown once when the API key was created'),
+		baseUrlField(DEFAULT_BASE_URL),
+		...bearerTokenFields,
 	];
 
 	/**
@@ -105,9 +66,8 @@ export class PropertyFinderApi implements ICredentialType {
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		const answer = await requestToken(
-			this,
-			{
+		return await exchangeToken(this, credentials, {
+			request: {
 				url: `${baseUrl}/v1/auth/token`,
 				body: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret },
 				headers: {
@@ -116,28 +76,20 @@ export class PropertyFinderApi implements ICredentialType {
 					'X-PF-Error-Format': 'problem-json-v2',
 				},
 			},
-			'accessToken',
-		);
-		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
-
-		// A token endpoint that echoes what it was sent must not put the key or secret into the
-		// error n8n shows (credential test, node error, log).
-		const secrets = credentialSecretValues(credentials);
-		const status = answer.status;
-		const body = redactDeep(answer.body, secrets);
-		const detail = problemText(body);
-		const message = {
-			refused: `${withDetail(`API key and secret refused by the token endpoint (HTTP ${status})`, detail)}. Check both in the "Property Finder API" credential.`,
-			rateLimited: 'Too many token requests (the limit is 60 a minute); try again in a minute',
-			noToken: 'The token endpoint answered without an access token',
-			failed: withDetail(`The token request failed (HTTP ${status})`, detail),
-		}[tokenFailure(status)];
-		throw tokenError(
-			message,
-			status,
-			redactDeep(answer.headers, secrets),
-			typeof body === 'string' && /^\s*</.test(body) ? body : { type: 'AUTHENTICATION', detail: message },
-		);
+			tokenKey: 'accessToken',
+			ownerFields: TOKEN_OWNER_FIELDS,
+			explain(failure, status, body) {
+				const detail = problemText(body);
+				const message = {
+					refused: `${withDetail(`API key and secret refused by the token endpoint (HTTP ${status})`, detail)}. Check both in the "Property Finder API" credential.`,
+					rateLimited: 'Too many token requests (the limit is 60 a minute); try again in a minute',
+					noToken: 'The token endpoint answered without an access token',
+					failed: withDetail(`The token request failed (HTTP ${status})`, detail),
+				}[failure];
+				const page = typeof body === 'string' && /^\s*</.test(body);
+				return { message, data: page ? body : { type: 'AUTHENTICATION', detail: message } };
+			},
+		});
 	}
 
 	async authenticate(
@@ -147,29 +99,11 @@ export class PropertyFinderApi implements ICredentialType {
 		return withBearerToken(credentials, requestOptions, TOKEN_OWNER_FIELDS, { 'User-Agent': USER_AGENT });
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/leads',
-			method: 'GET',
-			qs: { perPage: 1 },
-			headers: { 'User-Agent': USER_AGENT },
+	test = readTest(
+		{ url: '/v1/leads', qs: { perPage: 1 }, headers: { 'User-Agent': USER_AGENT } },
+		{
+			forbidden: 'The API key works but lacks the leads:read scope. Create a key with leads:read in PF Expert.',
+			refused: 'Property Finder did not accept the API key and secret',
 		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'The API key works but lacks the leads:read scope. Create a key with leads:read in PF Expert.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Property Finder did not accept the API key and secret',
-				},
-			},
-		],
-	};
+	);
 }

@@ -1,25 +1,21 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
-	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
+import { answerText, exchangeToken, withBearerToken, withDetail } from '../nodes/shared/token';
 import {
-	answerText,
-	requestToken,
-	tokenError,
-	tokenFailure,
-	tokenOwner,
-	tokenOwnerProperty,
-	withBearerToken,
-	withDetail,
-} from '../nodes/shared/token';
-import { credentialSecretValues, redactDeep } from '../nodes/shared/redact';
+	apiKeyField,
+	apiSecretField,
+	baseUrlField,
+	bearerTokenFields,
+	readTest,
+	urlField,
+} from '../nodes/shared/credentials';
 import { EXPERT_DEFAULT_BASE_URL } from '../nodes/PropertyFinder/transport/expert';
 
 const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
@@ -50,47 +46,17 @@ export class PropertyFinderExpertApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/property-leads/n8n-nodes-property-leads#credential-pf-expert-crm';
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The client ID of the PF Expert CRM (myCRM v2) API user',
-		},
-		{
-			displayName: 'API Secret',
-			name: 'apiSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The client secret of the PF Expert CRM API user',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: EXPERT_DEFAULT_BASE_URL,
-			description: 'Change only for a staging server or the local sandbox',
-		},
-		{
-			displayName: 'Token URL',
-			name: 'tokenUrl',
-			type: 'string',
-			default: DEFAULT_TOKEN_URL,
-			description: 'Where the key and secret are exchanged for an access token. Change only for a staging server or the local sandbox.',
-		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		tokenOwnerProperty,
+	properties = [
+		apiKeyField('The client ID of the PF Expert CRM (myCRM v2) API user'),
+		apiSecretField('The client secret of the PF Expert CRM API user'),
+		baseUrlField(EXPERT_DEFAULT_BASE_URL),
+		urlField(
+			'Token URL',
+			'tokenUrl',
+			DEFAULT_TOKEN_URL,
+			'Where the key and secret are exchanged for an access token. Change only for a staging server or the local sandbox.',
+		),
+		...bearerTokenFields,
 	];
 
 	/**
@@ -103,9 +69,8 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		const basic = Buffer.from(`${String(credentials.apiKey ?? '')}:${String(credentials.apiSecret ?? '')}`).toString(
 			'base64',
 		);
-		const answer = await requestToken(
-			this,
-			{
+		return await exchangeToken(this, credentials, {
+			request: {
 				url: tokenUrl,
 				body: { scope: 'openid', grant_type: 'client_credentials' },
 				headers: {
@@ -114,21 +79,19 @@ export class PropertyFinderExpertApi implements ICredentialType {
 					Authorization: `Basic ${basic}`,
 				},
 			},
-			'access_token',
-		);
-		if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, TOKEN_OWNER_FIELDS) };
-
-		// A token endpoint that echoes the Basic header must not put it into the error.
-		const secrets = credentialSecretValues(credentials);
-		const { status } = answer;
-		const detail = tokenProblem(redactDeep(answer.body, secrets));
-		const reason = {
-			refused: `${withDetail(`the API key and secret were refused (HTTP ${status})`, detail)}. Check both in the PF Expert CRM API credential`,
-			rateLimited: 'token requests are being rate limited (HTTP 429); try again in a minute',
-			noToken: 'the token answer held no access token; check the token URL in the credential',
-			failed: withDetail(`the token request failed (HTTP ${status})`, detail),
-		}[tokenFailure(status)];
-		throw tokenError(`PF Expert CRM: ${reason}`, status, redactDeep(answer.headers, secrets), { message: reason });
+			tokenKey: 'access_token',
+			ownerFields: TOKEN_OWNER_FIELDS,
+			explain(failure, status, body) {
+				const detail = tokenProblem(body);
+				const reason = {
+					refused: `${withDetail(`the API key and secret were refused (HTTP ${status})`, detail)}. Check both in the PF Expert CRM API credential`,
+					rateLimited: 'token requests are being rate limited (HTTP 429); try again in a minute',
+					noToken: 'the token answer held no access token; check the token URL in the credential',
+					failed: withDetail(`the token request failed (HTTP ${status})`, detail),
+				}[failure];
+				return { message: `PF Expert CRM: ${reason}`, data: { message: reason } };
+			},
+		});
 	}
 
 	async authenticate(
@@ -138,25 +101,11 @@ export class PropertyFinderExpertApi implements ICredentialType {
 		return withBearerToken(credentials, requestOptions, TOKEN_OWNER_FIELDS);
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/leads',
-			method: 'GET',
-			qs: { per_page: 1 },
+	test = readTest(
+		{ url: '/leads', qs: { per_page: 1 } },
+		{
+			forbidden: 'The API user works but lacks the lead.read right in PF Expert CRM',
+			refused: 'PF Expert CRM did not accept the API key and secret',
 		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'The API user works but lacks the lead.read right in PF Expert CRM',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 401, message: 'PF Expert CRM did not accept the API key and secret' },
-			},
-		],
-	};
+	);
 }

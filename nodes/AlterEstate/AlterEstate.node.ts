@@ -8,8 +8,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { route } from '../shared/execute';
 import { duplicateOutputs } from '../shared/outputs';
-import { modules, properties } from './actions';
+import { nodeResources } from '../shared/registry';
+import { agent } from './actions/agent';
+import { lead } from './actions/lead';
+import { property } from './actions/property';
 import { loadOptions } from './methods';
+
+const { modules, properties } = nodeResources('lead', [lead, agent, property]);
 
 export class AlterEstate implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,7 +8,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { route } from '../shared/execute';
 import { duplicateOutputs } from '../shared/outputs';
-import { modules, properties } from './actions';
+import { nodeResources } from '../shared/registry';
+import { lead } from './actions/lead';
+
+const { modules, properties } = nodeResources('lead', [lead]);
 
 export class ClosingDealz implements INodeType {
 	description: INodeTypeDescription = {

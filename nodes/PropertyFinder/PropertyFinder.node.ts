@@ -8,8 +8,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { route } from '../shared/execute';
 import { duplicateOutputs } from '../shared/outputs';
-import { modules, properties } from './actions';
+import { nodeResources } from '../shared/registry';
+import { crmLead } from './actions/crmLead';
+import { lead } from './actions/lead';
+import { listing } from './actions/listing';
+import { user } from './actions/user';
 import { getAgents } from './shared/agents';
+
+const { modules, properties } = nodeResources('lead', [lead, user, listing, crmLead]);
 
 export class PropertyFinder implements INodeType {
 	description: INodeTypeDescription = {

@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { credentialSecretValues, redactDeep } from './redact';
+
 /**
  * The token exchange of the credentials that trade a key and secret for an expirable bearer
  * token (`preAuthentication`): the request, reading the token out of the answer, and sorting
@@ -118,4 +120,38 @@ export function withBearerToken(
 	if (current && token !== '') merged.Authorization = `Bearer ${token}`;
 	else delete merged.Authorization;
 	return { ...requestOptions, headers: merged };
+}
+
+/** Why a token request failed, in a credential's own words (see exchangeToken). */
+export interface TokenRefusal {
+	/** The error message n8n shows (credential test, node error, log). */
+	message: string;
+	/** The answer body the error carries under `cause.response.data`. */
+	data: unknown;
+}
+
+/**
+ * A credential's `preAuthentication`: requests the token and returns it with the hash of the
+ * values it was issued for (`ownerFields`, see tokenOwner); or throws tokenError. `explain`
+ * words the failure from the answer's status and body; the body and headers are redacted of
+ * every secret of the credential first, so a token endpoint that echoes what it was sent (the
+ * key, the secret, a Basic header) puts none of it into the error.
+ */
+export async function exchangeToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	exchange: {
+		request: Pick<IHttpRequestOptions, 'url' | 'body' | 'headers'>;
+		tokenKey: string;
+		ownerFields: string[];
+		explain: (failure: ReturnType<typeof tokenFailure>, status: number, body: unknown) => TokenRefusal;
+	},
+): Promise<{ accessToken: string; tokenOwner: string }> {
+	const answer = await requestToken(helper, exchange.request, exchange.tokenKey);
+	if (answer.token) return { accessToken: answer.token, tokenOwner: tokenOwner(credentials, exchange.ownerFields) };
+
+	const secrets = credentialSecretValues(credentials);
+	const { status } = answer;
+	const refusal = exchange.explain(tokenFailure(status), status, redactDeep(answer.body, secrets));
+	throw tokenError(refusal.message, status, redactDeep(answer.headers, secrets), refusal.data);
 }
