@@ -1,87 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
-
 /**
- * Pure pieces of webhook delivery handling: the signature check Property Finder's deliveries
- * carry, the per-activation secret derived from the credential, and a bounded memory of delivered event ids (deliveries
- * are at-least-once, retried, concurrent and unordered).
+ * The dedupe memory of webhook deliveries (at-least-once, retried, concurrent and unordered):
+ * a bounded memory of delivered event ids, pure, and the one instance this process keeps per
+ * trigger node. Signatures and secrets: signing.ts.
  */
-
-/** Property Finder accepts secrets of at most 32 characters; 32 hex digits are 128 bits. */
-export const SECRET_LENGTH = 32;
-
-/** The credential fields a signing secret is derived from. */
-export interface SigningCredential {
-	apiKey?: unknown;
-	apiSecret?: unknown;
-}
-
-/** Random, not secret on its own: what the trigger keeps in static data instead of a secret. */
-export function newWebhookNonce(): string {
-	return randomBytes(16).toString('hex');
-}
-
-function credentialKey(credential: SigningCredential): { key: string; secret: string } | undefined {
-	const key = typeof credential.apiKey === 'string' ? credential.apiKey : '';
-	const secret = typeof credential.apiSecret === 'string' ? credential.apiSecret : '';
-	return secret === '' ? undefined : { key, secret };
-}
-
-/**
- * The signing secret of one activation, derived and never stored: HMAC-SHA256 keyed with the
- * credential's API secret over the nonce, the callback URL and the API key, as 32 lower-case
- * hex digits (Property Finder's limit). Whoever reads the static data (the nonce and URL)
- * cannot compute it without the credential. Undefined when the credential has no API secret.
- */
-export function deriveWebhookSecret(
-	credential: SigningCredential,
-	nonce: string,
-	callbackUrl: string,
-): string | undefined {
-	const parts = credentialKey(credential);
-	if (!parts || nonce === '') return undefined;
-	return createHmac('sha256', parts.secret)
-		.update(`pf-webhook:${nonce}\n${callbackUrl}\n${parts.key}`)
-		.digest('hex')
-		.slice(0, SECRET_LENGTH);
-}
-
-/**
- * Which credential a secret was derived with, in 12 hex digits (48 bits of an HMAC keyed with
- * the API secret): enough to notice a changed key or secret, far too short to stand in for
- * either, and no use for computing the signing secret.
- */
-export function credentialFingerprint(credential: SigningCredential): string | undefined {
-	const parts = credentialKey(credential);
-	if (!parts) return undefined;
-	return createHmac('sha256', parts.secret).update(`pf-webhook-credential:${parts.key}`).digest('hex').slice(0, 12);
-}
-
-/** Lower-case hex HMAC-SHA256 of the raw body: what the `X-Signature` header must hold. */
-export function signBody(rawBody: string | Buffer, secret: string): string {
-	return createHmac('sha256', secret).update(rawBody).digest('hex');
-}
-
-const HEX_SHA256 = /^[0-9a-f]{64}$/i;
-
-export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';
-
-/**
- * Compare the delivered signature with our own in constant time. Anything that is not exactly
- * one 64-digit hex string counts as malformed; both sides are 32 bytes before the comparison,
- * so `timingSafeEqual` never sees buffers of different length.
- */
-export function checkSignature(
-	rawBody: string | Buffer,
-	header: unknown,
-	secret: string,
-): SignatureCheck {
-	if (header === undefined || header === null || header === '') return 'missing';
-	if (typeof header !== 'string') return 'malformed';
-	const given = header.trim();
-	if (!HEX_SHA256.test(given)) return 'malformed';
-	const expected = createHmac('sha256', secret).update(rawBody).digest();
-	return timingSafeEqual(expected, Buffer.from(given, 'hex')) ? 'valid' : 'mismatch';
-}
 
 /**
  * Accepted deliveries, oldest first, one entry each: `[keys, receivedAtMs]` where `keys` are the
@@ -278,41 +199,27 @@ export function readRecent(value: unknown): RecentEvents {
 	return out;
 }
 
-const PRIVATE_HOST = [
-	/^localhost$/i,
-	/\.localhost$/i,
-	/\.local$/i,
-	/\.internal$/i,
-	/^127\./,
-	/^10\./,
-	/^192\.168\./,
-	/^172\.(1[6-9]|2\d|3[01])\./,
-	/^169\.254\./,
-	/^0\./,
-	/^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
-	/^\[?::1\]?$/,
-	/^\[?f[cd][0-9a-f]{2}:/i,
-	/^\[?fe80:/i,
-];
+/**
+ * This process's memory, by trigger node (staticData.ts nodeKeyOf): the hot-path dedupe, one
+ * instance per process. `recentEvents` in static data is saved from it at most once per
+ * interval (`admitDelivery` above).
+ */
+const inProcessDeliveries = new Map<string, DeliveryMemory>();
 
 /**
- * Why Property Finder could not deliver to this URL, or undefined when it can: it must be
- * HTTPS and reachable from the internet.
+ * `admitDelivery` against this process's memory of the node, recording the delivery in it.
+ * Synchronous: the caller checks and records without an await in between.
  */
-export function callbackUrlProblem(url: string | undefined): string | undefined {
-	if (!url) return 'n8n did not provide a webhook URL for this node';
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `"${url}" is not a valid URL`;
-	}
-	if (parsed.protocol !== 'https:') {
-		return `Property Finder only delivers to HTTPS URLs, and this workflow's webhook URL is ${url}`;
-	}
-	const host = parsed.hostname;
-	if (host === '' || PRIVATE_HOST.some((pattern) => pattern.test(host))) {
-		return `Property Finder cannot reach ${url}: "${host}" is not a public address`;
-	}
-	return undefined;
+export function admitToProcess(nodeKey: string, stored: unknown, keys: string[], now: number): DeliveryDecision {
+	const decision = admitDelivery(readRecent(stored), inProcessDeliveries.get(nodeKey), keys, now);
+	inProcessDeliveries.set(nodeKey, decision.memory);
+	return decision;
 }
+
+/** Forget what this process remembers of the node (its subscriptions were removed). */
+export function forgetDeliveries(nodeKey: string) {
+	inProcessDeliveries.delete(nodeKey);
+}
+
+// bench/cpu.ts measures the signature check next to the dedupe and imports both from here.
+export { checkSignature, signBody } from './signing';

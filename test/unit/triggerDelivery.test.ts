@@ -4,16 +4,18 @@ import type { DeliveryMemory, RecentEvents } from '../../nodes/PropertyFinderTri
 import {
 	PERSIST_EVERY_MS,
 	admitDelivery,
-	callbackUrlProblem,
+	pruneRecent,
+	readRecent,
+	rememberDelivery,
+} from '../../nodes/PropertyFinderTrigger/delivery';
+import {
 	checkSignature,
 	credentialFingerprint,
 	deriveWebhookSecret,
 	newWebhookNonce,
-	pruneRecent,
-	readRecent,
-	rememberDelivery,
 	signBody,
-} from '../../nodes/PropertyFinderTrigger/delivery';
+} from '../../nodes/PropertyFinderTrigger/signing';
+import { callbackUrlProblem } from '../../nodes/PropertyFinderTrigger/subscriptions';
 
 describe('webhook signature', () => {
 	const secret = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
