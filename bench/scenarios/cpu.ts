@@ -13,7 +13,8 @@ import { operation as infinityCreate } from '../../nodes/InfinityCrm/actions/lea
 import { simplifyLead } from '../../nodes/PropertyFinder/shared/lead';
 import { advance, initialState } from '../../nodes/PropertyFinderPollingTrigger/state';
 import type { RecentEvents } from '../../nodes/PropertyFinderTrigger/delivery';
-import { admitDelivery, checkSignature, signBody } from '../../nodes/PropertyFinderTrigger/delivery';
+import { admitDelivery } from '../../nodes/PropertyFinderTrigger/delivery';
+import { checkSignature, signBody } from '../../nodes/PropertyFinderTrigger/signing';
 import type { BatchOperation, ItemOperation } from '../../nodes/shared/execute';
 import { runOperation } from '../../nodes/shared/execute';
 import { leadResult } from '../../nodes/shared/leads';

@@ -220,6 +220,3 @@ export function admitToProcess(nodeKey: string, stored: unknown, keys: string[],
 export function forgetDeliveries(nodeKey: string) {
 	inProcessDeliveries.delete(nodeKey);
 }
-
-// bench/cpu.ts measures the signature check next to the dedupe and imports both from here.
-export { checkSignature, signBody } from './signing';
