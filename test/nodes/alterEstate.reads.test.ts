@@ -177,20 +177,21 @@ describe('AlterEstate → properties', () => {
 	});
 
 	describe('bad filters are refused before any request', () => {
-		const cases: Array<[string, IDataObject, RegExp]> = [
-			['price min', { priceMin: 'cheap' }, /^Price Min: "cheap" is not an amount/],
-			['price order', { priceMin: '2M', priceMax: '1M' }, /^Price Min: 2000000 is more than Price Max 1000000/],
-			['rooms order', { roomsMin: 4, roomsMax: 2 }, /^Rooms Min: 4 is more than Rooms Max 2/],
-			['rooms', { roomsMin: '={{ "many" }}' }, /^Rooms Min: "many" is not a number/],
-			['category', { category: 'apartment' }, /^Category ID: "apartment" is not an ID/],
-			['agent', { agent: 'maria' }, /^Agent ID: "maria" is not an ID/],
-			['currency', { currency: 'dollars' }, /^Currency: "dollars" is not a currency code/],
-			['listing type', { listingType: '={{ "lease" }}' }, /^Listing Type: "lease" is not allowed/],
+		// [label, filters, message, the fix the description must give]
+		const cases: Array<[string, IDataObject, RegExp, RegExp]> = [
+			['price min', { priceMin: 'cheap' }, /^Price Min: "cheap" is not an amount/, /^Enter a plain amount such as 1500000/],
+			['price order', { priceMin: '2M', priceMax: '1M' }, /^Price Min: 2000000 is more than Price Max 1000000/, /^Swap the two values or correct one/],
+			['rooms order', { roomsMin: 4, roomsMax: 2 }, /^Rooms Min: 4 is more than Rooms Max 2/, /^Swap the two values or correct one/],
+			['rooms', { roomsMin: '={{ "many" }}' }, /^Rooms Min: "many" is not a number/, /^Enter a number such as 2, or remove the filter/],
+			['category', { category: 'apartment' }, /^Category ID: "apartment" is not an ID/, /^Enter the numeric AlterEstate ID, or remove the filter/],
+			['agent', { agent: 'maria' }, /^Agent ID: "maria" is not an ID/, /^Enter the numeric AlterEstate ID, or remove the filter/],
+			['currency', { currency: 'dollars' }, /^Currency: "dollars" is not a currency code/, /^Use a three-letter code such as USD/],
+			['listing type', { listingType: '={{ "lease" }}' }, /^Listing Type: "lease" is not allowed/, /^Use one of: sale, rent/],
 		];
-		it.each(cases)('%s', async (_label, filters, message) => {
+		it.each(cases)('%s', async (_label, filters, message, fix) => {
 			const result = await run({ ...properties, returnAll: true, filters });
 			expect(result.error?.message).toMatch(message);
-			expect(result.error?.description).toBeTruthy();
+			expect(result.error?.description).toMatch(fix);
 			expect(sim.requests).toHaveLength(0);
 		});
 

@@ -234,27 +234,28 @@ describe('AlterEstate → create lead', () => {
 	});
 
 	describe('bad input is refused before any request, naming the field', () => {
-		const cases: Array<[string, IDataObject, IDataObject, RegExp]> = [
-			['full name', { name: '  ' }, {}, /^Full Name: is required/],
-			['phone missing', { phone: '' }, {}, /^Phone: is required/],
-			['phone', { phone: 'call me' }, {}, /^Phone: "call me" is not a phone number/],
-			['email missing', { email: '' }, {}, /^Email: is required/],
-			['email', { email: 'ana@' }, {}, /^Email: "ana@" is not a valid e-mail address/],
-			['related', {}, { related: 'maria' }, /^Related Agent: "maria" is not a valid e-mail address/],
-			['listing type', {}, { listingType: 'lease' }, /^Listing Type: "lease" is not allowed/],
-			['via', {}, { via: 'WhatsApp' }, /^Via \(Channel ID\): "WhatsApp" is not a channel ID/],
-			['budget', {}, { budget: 'about a million' }, /^Budget: "about a million" is not an amount/],
-			['currency', {}, { currency: 'dollars' }, /^Currency: "dollars" is not a currency code/],
-			['custom fields syntax', {}, { customFields: '{preferred: 1}' }, /^Custom Fields \(JSON\): is not valid JSON/],
-			['custom fields shape', {}, { customFields: '[1, 2]' }, /^Custom Fields \(JSON\): must be a JSON object/],
+		// [label, item override, additional fields, message, the fix the description must give]
+		const cases: Array<[string, IDataObject, IDataObject, RegExp, RegExp]> = [
+			['full name', { name: '  ' }, {}, /^Full Name: is required/, /^Enter a value or map one from the input/],
+			['phone missing', { phone: '' }, {}, /^Phone: is required/, /^Enter a value or map one from the input/],
+			['phone', { phone: 'call me' }, {}, /^Phone: "call me" is not a phone number/, /^Use a number such as \+971 50 123 4567.*switch off "Normalize Phone"/],
+			['email missing', { email: '' }, {}, /^Email: is required/, /^Enter a value or map one from the input/],
+			['email', { email: 'ana@' }, {}, /^Email: "ana@" is not a valid e-mail address/, /^Use the form name@example\.com/],
+			['related', {}, { related: 'maria' }, /^Related Agent: "maria" is not a valid e-mail address/, /^Use the form name@example\.com/],
+			['listing type', {}, { listingType: 'lease' }, /^Listing Type: "lease" is not allowed/, /^Use one of: buy, rent/],
+			['via', {}, { via: 'WhatsApp' }, /^Via \(Channel ID\): "WhatsApp" is not a channel ID/, /^Enter the numeric ID of the AlterEstate channel/],
+			['budget', {}, { budget: 'about a million' }, /^Budget: "about a million" is not an amount/, /^Enter a plain amount such as 1500000/],
+			['currency', {}, { currency: 'dollars' }, /^Currency: "dollars" is not a currency code/, /^Use a three-letter code such as USD/],
+			['custom fields syntax', {}, { customFields: '{preferred: 1}' }, /^Custom Fields \(JSON\): is not valid JSON/, /^Write an object such as \{.*\}, with double quotes around names/],
+			['custom fields shape', {}, { customFields: '[1, 2]' }, /^Custom Fields \(JSON\): must be a JSON object/, /^Write an object such as \{/],
 		];
 
-		it.each(cases)('%s', async (_label, override, fields, message) => {
+		it.each(cases)('%s', async (_label, override, fields, message, fix) => {
 			const additionalFields = Object.fromEntries(Object.keys(fields).map((key) => [key, `={{ $json.${key} }}`]));
 			const result = await run([lead(1), { ...lead(2), ...override, ...fields }], { ...mapped, additionalFields });
 			expect(result.error?.message).toMatch(message);
 			expect(result.error?.context?.itemIndex).toBe(1);
-			expect(result.error?.description).toBeTruthy();
+			expect(result.error?.description).toMatch(fix);
 			expect(sim.requests).toHaveLength(0);
 		});
 

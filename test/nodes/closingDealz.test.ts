@@ -267,71 +267,82 @@ describe('batching', () => {
 
 describe('bad input fails before any request', () => {
 	const base = lead(0);
-	it.each<[string, IDataObject, IDataObject, RegExp]>([
+	// [label, item overrides, additional fields, message, the fix the description must give]
+	it.each<[string, IDataObject, IDataObject, RegExp, RegExp]>([
 		[
 			'nothing identifying',
 			{ company: '', name: '', email: '', phone: '' },
 			{},
 			/Company, Contact Person, Email or Phone Number/,
+			/^Add at least one of these fields/,
 		],
 		[
 			'email',
 			{ email: 'not-an-email' },
 			{},
 			/^Email: "not-an-email" is not a valid e-mail address/,
+			/^Use the form name@example\.com/,
 		],
-		['phone number', { phone: '12ab' }, {}, /^Phone Number: "12ab" is not a phone number/],
+		['phone number', { phone: '12ab' }, {}, /^Phone Number: "12ab" is not a phone number/, /^Use a number such as \+971 50 123 4567/],
 		[
 			'notes',
 			{},
 			{ notes: 'x'.repeat(6943) },
 			/^Notes: is 6943 characters long; ClosingDealz stores at most 6942/,
+			/^Shorten the notes/,
 		],
 		[
 			'notes in custom JSON',
 			{},
 			{ customJson: JSON.stringify({ notes: 'y'.repeat(7000) }) },
 			/^Notes: is 7000 characters/,
+			/^Shorten the notes/,
 		],
 		[
 			'employee count',
 			{},
 			{ employeeCount: 0 },
 			/^Employee Count: "0" is not a whole number of 1 or more/,
+			/^Enter a number such as 25, or remove the field/,
 		],
 		[
 			'employee count (text)',
 			{},
 			{ employeeCount: 'many' },
 			/^Employee Count: "many" is not a whole number/,
+			/^Enter a number such as 25, or remove the field/,
 		],
-		['date', {}, { date: 'next tuesday-ish' }, /^Date: "next tuesday-ish" is not a date/],
+		['date', {}, { date: 'next tuesday-ish' }, /^Date: "next tuesday-ish" is not a date/, /^Use a date such as 2025-05-31/],
 		[
 			'custom JSON syntax',
 			{},
 			{ customJson: '{"isContact": tru' },
 			/^Custom Fields \(JSON\): is not valid JSON/,
+			/^Write an object such as \{"isContact": true\}, with double quotes around names/,
 		],
 		[
 			'custom JSON list',
 			{},
 			{ customJson: '[1, 2]' },
 			/^Custom Fields \(JSON\): must be a JSON object/,
+			/^Write an object such as \{"isContact": true\}/,
 		],
-		['labels', {}, { labels: '={{ [{ "a": 1 }] }}' }, /^Labels: must be text or a list of texts/],
+		['labels', {}, { labels: '={{ [{ "a": 1 }] }}' }, /^Labels: must be text or a list of texts/, /^Enter labels separated by commas/],
 		[
 			'contact email',
 			{},
 			{ contacts: { contact: [{ name: 'Sara', email: 'sara@' }] } },
 			/^Contacts › Contact 1 › Email: "sara@" is not a valid e-mail/,
+			/^Use the form name@example\.com/,
 		],
 		[
 			'contact phone',
 			{},
 			{ contacts: { contact: [{ name: 'Sara', phoneNumber: '+1 2' }] } },
 			/^Contacts › Contact 1 › Phone Number: "\+1 2" is not a phone number/,
+			/^Use a number such as \+971 50 123 4567/,
 		],
-	])('%s', async (_label, itemOverrides, fieldOverrides, message) => {
+	])('%s', async (_label, itemOverrides, fieldOverrides, message, fix) => {
 		const parameters = mapped();
 		parameters.additionalFields = {
 			...(parameters.additionalFields as IDataObject),
@@ -339,7 +350,7 @@ describe('bad input fails before any request', () => {
 		};
 		const result = await run([lead(1), { ...base, ...itemOverrides }, lead(2)], parameters);
 		expect(result.error?.message).toMatch(message);
-		expect(result.error?.description).toBeTruthy();
+		expect(result.error?.description).toMatch(fix);
 		expect(posts()).toHaveLength(0);
 		expect(sim.leads).toHaveLength(0);
 		expectNoSecret(result.error);

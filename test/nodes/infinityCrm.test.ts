@@ -231,19 +231,20 @@ describe('Infinity CRM → create lead', () => {
 	});
 
 	describe('bad input is refused before any request, naming the field', () => {
-		const cases: Array<[string, IDataObject, RegExp]> = [
-			['name', { name: '   ' }, /^Name: is required/],
-			['phone', { name: 'A', phone: 'call me' }, /^Phone: "call me" is not a phone number/],
-			['alternate phone', { name: 'A', alternatePhone: '12' }, /^Alternate Phone: "12" is not a phone number/],
-			['email', { name: 'A', email: 'ahmed@' }, /^Email: "ahmed@" is not a valid e-mail address/],
-			['budget min', { name: 'A', budgetMin: 'about a million' }, /^Budget Min: "about a million" is not an amount/],
-			['budget max', { name: 'A', budgetMax: '1.500' }, /^Budget Max: "1.500" is ambiguous: it could be 1,500 or 1.5/],
-			['budget order', { name: 'A', budgetMin: '2M', budgetMax: '1M' }, /^Budget Min: 2000000 is more than Budget Max 1000000/],
-			['category', { name: 'A', category: 'penthouse' }, /^Category: "penthouse" is not allowed/],
-			['emirate', { name: 'A', emirate: 'Muscat' }, /^Emirate: "Muscat" is not allowed/],
+		// [label, item, message, the fix the description must give]
+		const cases: Array<[string, IDataObject, RegExp, RegExp]> = [
+			['name', { name: '   ' }, /^Name: is required/, /^Enter a value or map one from the input/],
+			['phone', { name: 'A', phone: 'call me' }, /^Phone: "call me" is not a phone number/, /^Use a number such as \+971 50 123 4567.*switch off "Normalize Phone"/],
+			['alternate phone', { name: 'A', alternatePhone: '12' }, /^Alternate Phone: "12" is not a phone number/, /^Use a number such as \+971 50 123 4567/],
+			['email', { name: 'A', email: 'ahmed@' }, /^Email: "ahmed@" is not a valid e-mail address/, /^Use the form name@example\.com/],
+			['budget min', { name: 'A', budgetMin: 'about a million' }, /^Budget Min: "about a million" is not an amount/, /^Enter a plain amount such as 1500000/],
+			['budget max', { name: 'A', budgetMax: '1.500' }, /^Budget Max: "1.500" is ambiguous: it could be 1,500 or 1.5/, /^Enter a plain amount such as 1500000/],
+			['budget order', { name: 'A', budgetMin: '2M', budgetMax: '1M' }, /^Budget Min: 2000000 is more than Budget Max 1000000/, /^Swap the two budgets or correct one/],
+			['category', { name: 'A', category: 'penthouse' }, /^Category: "penthouse" is not allowed/, /^Use one of: apartment, townhouse, villa/],
+			['emirate', { name: 'A', emirate: 'Muscat' }, /^Emirate: "Muscat" is not allowed/, /^Use one of: Dubai, Abu Dhabi, Sharjah/],
 		];
 
-		it.each(cases)('%s', async (_label, input, message) => {
+		it.each(cases)('%s', async (_label, input, message, fix) => {
 			const { name, ...fields } = input;
 			const additionalFields = Object.fromEntries(
 				Object.keys(fields).map((key) => [key, `={{ $json.${key} }}`]),
@@ -254,7 +255,7 @@ describe('Infinity CRM → create lead', () => {
 			);
 			expect(result.error?.message).toMatch(message);
 			expect(result.error?.context?.itemIndex).toBe(1);
-			expect(result.error?.description).toBeTruthy();
+			expect(result.error?.description).toMatch(fix);
 			expect(sim.requests).toHaveLength(0);
 			expect(name === undefined || typeof name === 'string').toBe(true);
 		});

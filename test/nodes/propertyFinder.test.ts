@@ -389,28 +389,30 @@ describe('lead get', () => {
 });
 
 describe('bad input fails before any request', () => {
-	test.each([
-		['limit 0', getAll({ returnAll: false, limit: 0 }), /Limit:/],
-		['bad date', getAll({ filters: { createdAtFrom: 'yesterday-ish' } }), /Created After: "yesterday-ish" is not a date/],
-		['bad end date', getAll({ filters: { createdAtTo: 'soon' } }), /Created Before:/],
+	// [label, parameters, message, the fix the description must give]
+	test.each<[string, IDataObject, RegExp, RegExp]>([
+		['limit 0', getAll({ returnAll: false, limit: 0 }), /Limit:/, /^Enter 1 or more, or switch on "Return All"/],
+		['bad date', getAll({ filters: { createdAtFrom: 'yesterday-ish' } }), /Created After: "yesterday-ish" is not a date/, /^Pick a date, or map an ISO date/],
+		['bad end date', getAll({ filters: { createdAtTo: 'soon' } }), /Created Before:/, /^Pick a date, or map an ISO date/],
 		[
 			'from after to',
 			getAll({ filters: { createdAtFrom: new Date(Date.now() - DAY).toISOString(), createdAtTo: new Date(Date.now() - 2 * DAY).toISOString() } }),
 			/Created After: .* is later than Created Before/,
+			/^Swap the two dates or correct one/,
 		],
-		['profile id', getAll({ filters: { publicProfileId: ['agent-7'] } }), /Public Profile Names or IDs: "agent-7"/],
-		['sender email', getAll({ filters: { senderEmail: 'not-an-email' } }), /Sender Emails: "not-an-email"/],
-		['lead id', { resource: 'lead', operation: 'get', leadId: '  ' }, /Lead ID: is required/],
-		['lead id list', { resource: 'lead', operation: 'get', leadId: 'a, b' }, /Lead ID: .* contains spaces or commas/],
-		['user id', { resource: 'user', operation: 'get', userId: 'sarah' }, /User ID: "sarah" is not a user ID/],
-		['user profile', { resource: 'user', operation: 'getAll', filters: { publicProfileId: '1001,x' } }, /Public Profile IDs: "x"/],
-		['user email', { resource: 'user', operation: 'getAll', filters: { email: 'nope' } }, /Emails: "nope"/],
-		['reference', { resource: 'listing', operation: 'get', reference: '  ' }, /Reference: is required/],
-		['listing agent', { resource: 'listing', operation: 'getAll', filters: { assignedToId: ['abc'] } }, /Agent Names or IDs: "abc"/],
-	])('%s', async (_name, parameters, message) => {
-		const result = await run(parameters as IDataObject);
+		['profile id', getAll({ filters: { publicProfileId: ['agent-7'] } }), /Public Profile Names or IDs: "agent-7"/, /choose agents from the list/],
+		['sender email', getAll({ filters: { senderEmail: 'not-an-email' } }), /Sender Emails: "not-an-email"/, /^Use the form name@example\.com; separate several with commas/],
+		['lead id', { resource: 'lead', operation: 'get', leadId: '  ' }, /Lead ID: is required/, /^Enter a value or map one from the input/],
+		['lead id list', { resource: 'lead', operation: 'get', leadId: 'a, b' }, /Lead ID: .* contains spaces or commas/, /^Enter one lead ID such as call_lead_1992/],
+		['user id', { resource: 'user', operation: 'get', userId: 'sarah' }, /User ID: "sarah" is not a user ID/, /whole numbers such as 1234/],
+		['user profile', { resource: 'user', operation: 'getAll', filters: { publicProfileId: '1001,x' } }, /Public Profile IDs: "x"/, /^Use whole numbers such as 1001, separated by commas/],
+		['user email', { resource: 'user', operation: 'getAll', filters: { email: 'nope' } }, /Emails: "nope"/, /^Use the form name@example\.com; separate several with commas/],
+		['reference', { resource: 'listing', operation: 'get', reference: '  ' }, /Reference: is required/, /^Enter a value or map one from the input/],
+		['listing agent', { resource: 'listing', operation: 'getAll', filters: { assignedToId: ['abc'] } }, /Agent Names or IDs: "abc"/, /^Choose agents from the list, or map numbers such as 1001/],
+	])('%s', async (_name, parameters, message, fix) => {
+		const result = await run(parameters);
 		expect(result.error?.message).toMatch(message);
-		expect((result.error as { description?: string }).description).toBeTruthy();
+		expect((result.error as { description?: string }).description).toMatch(fix);
 		expect(sim.requests).toHaveLength(0);
 	});
 
