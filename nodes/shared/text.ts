@@ -6,13 +6,13 @@ import { NodeOperationError } from 'n8n-workflow';
  * the length bounds checked before any pattern runs, and the plain-text readers.
  */
 
-/** An item-indexed error about one parameter, naming the field and the fix. */
+/** An item-indexed error about one parameter, naming the field and the fix (required: every refusal says what to enter instead). */
 export function fieldError(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	field: string,
 	problem: string,
-	fix?: string,
+	fix: string,
 ): NodeOperationError {
 	// A message never carries a hostile value whole: readers quote excerpts, this is the backstop.
 	const said = problem.length > 400 ? `${problem.slice(0, 400)}…` : problem;

@@ -48,7 +48,7 @@ const readers: Array<[string, Reader, number]> = [
 ];
 
 describe('field readers on long and hostile text', () => {
-	it.each(readers)('%s: returns a bounded value or throws a short item-indexed error', (label, read, max) => {
+	it.each(readers)('%s: returns a bounded value or throws a short item-indexed error with its fix', (label, read, max) => {
 		fc.assert(
 			fc.property(hostile, (value) => {
 				let result: unknown;
@@ -60,6 +60,8 @@ describe('field readers on long and hostile text', () => {
 					expect(message.startsWith(`${label}: `)).toBe(true);
 					expect(message.length).toBeLessThan(600);
 					expect((error as NodeOperationError).context.itemIndex).toBe(3);
+					// Every refusal says the fix: a sentence of what to enter instead.
+					expect((error as NodeOperationError).description).toMatch(/^[A-Z][^]*\.$/);
 					return;
 				}
 				if (typeof result === 'string') expect(result.length).toBeLessThanOrEqual(max);
