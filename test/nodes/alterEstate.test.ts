@@ -393,8 +393,9 @@ describe('AlterEstate → create lead', () => {
 		sim.fault({ kind: 'status', status: 500, body: { detail: `bad token ${API_KEY}` } });
 		const failed = await run([lead(2)]);
 		const related = await run([lead(3)], { ...mapped, additionalFields: { related: 'nobody@agency.example' } });
-		expect(failed.error).toBeDefined();
-		expect(related.error).toBeDefined();
+		expect(failed.error?.message).toMatch(/^AlterEstate: bad token /);
+		expect(related.error?.message).toMatch(/Related Agent "nobody@agency\.example" is not a user of this AlterEstate account \(User matching query does not exist/);
+		expect(related.error?.description).toMatch(/^Remove "Related Agent", choose an agent from the list/);
 		for (const result of [ok, failed, related]) {
 			expectNoSecret(result.run);
 			expectNoSecret(result.outputs);

@@ -402,7 +402,7 @@ describe('Infinity CRM → create lead', () => {
 		const ok = await run([{ name: 'A', phone: '0501234567' }]);
 		sim.failCreates = true;
 		const failed = await run([{ name: 'B' }], { resource: 'lead', operation: 'create', name: '={{ $json.name }}' });
-		expect(failed.error).toBeDefined();
+		expect(failed.error?.message).toMatch(/^Infinity CRM: Failed to create lead/);
 		expectNoSecret(ok.run);
 		expectNoSecret(failed.run);
 		expectNoSecret(failed.error?.message);

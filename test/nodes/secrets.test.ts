@@ -110,7 +110,8 @@ describe('echoed secrets never leave the node', () => {
 			items: [{}],
 			credentials: { infinityCrmApi: { apiKey: infinity.apiKey, baseUrl: infinity.url } },
 		});
-		expect(result.error).toBeDefined();
+		expect(result.error?.message).toMatch(/^Infinity CRM: Invalid API key/);
+		expect((result.error as { description?: string }).description).toMatch(/Copy the key again from Infinity CRM/);
 		expect(logs.length).toBeGreaterThan(0);
 		expectClean(result, [infinity.apiKey]);
 	});
@@ -249,7 +250,9 @@ describe('echoed secrets never leave the node', () => {
 			items: [{}],
 			credentials: { propertyFinderApi: { apiKey: pf.apiKey, apiSecret: wrong, baseUrl: pf.url } },
 		});
-		expect(result.error).toBeDefined();
+		// The key and secret are refused (the over-long secret already by the endpoint's schema), with the API's detail.
+		expect(result.error?.message).toMatch(/^Property Finder: API key and secret refused by the token endpoint \(HTTP 4\d\d\): .*apiSecret/);
+		expect(result.error?.message).toMatch(/Check both in the "Property Finder API" credential/);
 		expect(pf.calls('POST', '/v1/auth/token').length).toBeGreaterThan(0);
 		expectClean(result, [pf.apiKey, wrong]);
 	});

@@ -244,7 +244,8 @@ describe.each(targets)('$name: Skip Already Sent', (target) => {
 			match: (req) => req.method === 'POST' && !req.path.includes('token'),
 		});
 		const first = await target.run([pfLead('pf-300', '0501000300')], skip, { workflowId, continueOnFail: true });
-		expect(json(first.outputs[0])[0].error).toBeDefined();
+		// The refusal is reported in the service's name; Infinity CRM reads its message from `error`, not `message`.
+		expect(json(first.outputs[0])[0].error).toMatch(new RegExp(`^${target.name}(: Refused for the test\\.| answered HTTP 400)`));
 		expect(json(first.outputs[0])[0].outcomeUnknown).toBeUndefined();
 		expect(target.stored()).toBe(0);
 
