@@ -45,7 +45,10 @@ const packed = JSON.parse(
 const tarball = path.join(out, packed[0].filename);
 console.error(`  ${path.relative(root, tarball)} (${packed[0].entryCount} files)`);
 
-fs.rmSync(path.join(out, 'bench'), { recursive: true, force: true });
+// A fresh compile: a file left from an earlier layout (nodes/shared/transport.js next to the
+// transport/ folder that replaced it) would win Node's module resolution over the new code.
+for (const compiled of ['bench', 'nodes', 'credentials', 'test', 'tooling'])
+	fs.rmSync(path.join(out, compiled), { recursive: true, force: true });
 step(
 	'compile the benchmark and the simulators (tsc -p bench)',
 	path.join(root, 'node_modules', '.bin', 'tsc'),
