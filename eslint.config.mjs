@@ -4,7 +4,7 @@ import { config } from '@n8n/node-cli/eslint';
 // Node and credential code (nodes/, credentials/) keeps every rule of n8n's community-node
 // scanner. Tests, simulators, benchmarks and tooling run in plain Node.js, so they may use
 // Node's modules, timers, `process` and the console.
-const toolingGlobs = ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
+const toolingGlobs = ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'tooling/**/*.ts'];
 
 export default [
 	// Build output, benchmark and sandbox working folders (they hold n8n user folders).

@@ -4,12 +4,12 @@
  * failures.
  */
 import type { CredentialRef, Execution, N8nInstance, WorkflowJson } from '../tooling/n8n/index.cjs';
-import type { AlterEstateSimulator } from '../test/simulators/alterEstate';
-import type { ClosingDealzSimulator } from '../test/simulators/closingDealz';
-import type { Simulator } from '../test/simulators/framework';
-import type { InfinitySimulator } from '../test/simulators/infinity';
-import type { PropertyFinderSimulator } from '../test/simulators/propertyFinder';
-import type { PropertyFinderWebhooks } from '../test/simulators/propertyFinderWebhooks';
+import type { AlterEstateSimulator } from '../tooling/simulators/alterEstate';
+import type { ClosingDealzSimulator } from '../tooling/simulators/closingDealz';
+import type { Simulator } from '../tooling/simulators/framework';
+import type { InfinitySimulator } from '../tooling/simulators/infinity';
+import type { PropertyFinderSimulator } from '../tooling/simulators/propertyFinder';
+import type { PropertyFinderWebhooks } from '../tooling/simulators/propertyFinderWebhooks';
 import { LATENCY_MS, RUN_TIMEOUT_MS, log, sleep } from './settings';
 import type { NodeJson } from './workflows';
 import { chain } from './workflows';

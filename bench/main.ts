@@ -23,12 +23,12 @@ import path from 'node:path';
 
 import type * as N8nLib from '../tooling/n8n/index.cjs';
 import type { CredentialRef } from '../tooling/n8n/index.cjs';
-import { AlterEstateSimulator } from '../test/simulators/alterEstate';
-import { ClosingDealzSimulator } from '../test/simulators/closingDealz';
-import type { Simulator } from '../test/simulators/framework';
-import { InfinitySimulator } from '../test/simulators/infinity';
-import { PropertyFinderSimulator } from '../test/simulators/propertyFinder';
-import { PropertyFinderWebhooks } from '../test/simulators/propertyFinderWebhooks';
+import { AlterEstateSimulator } from '../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../tooling/simulators/closingDealz';
+import type { Simulator } from '../tooling/simulators/framework';
+import { InfinitySimulator } from '../tooling/simulators/infinity';
+import { PropertyFinderSimulator } from '../tooling/simulators/propertyFinder';
+import { PropertyFinderWebhooks } from '../tooling/simulators/propertyFinderWebhooks';
 import type { Env } from './harness';
 import type { BenchResults } from './report';
 import { writeReport } from './report';

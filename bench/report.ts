@@ -546,7 +546,7 @@ export function reportMarkdown(results: BenchResults, chartFile: string): string
 		sections.push(
 			'## Property Finder Trigger: acknowledgement latency',
 			'',
-			`Deliveries are signed lead events posted by the simulator's delivery driver (\`deliver()\` in test/simulators/propertyFinderWebhooks.ts), first one at a time (n8n idle in between: *unloaded*), then in rounds of ${results.ack[0].concurrency} at once; each round waits until n8n has finished the executions of the previous one. Latency is measured in the sending process, from the request to the answer. Every receiver starts one execution per delivery (receiver → No Operation).`,
+			`Deliveries are signed lead events posted by the simulator's delivery driver (\`deliver()\` in tooling/simulators/propertyFinderWebhooks.ts), first one at a time (n8n idle in between: *unloaded*), then in rounds of ${results.ack[0].concurrency} at once; each round waits until n8n has finished the executions of the previous one. Latency is measured in the sending process, from the request to the answer. Every receiver starts one execution per delivery (receiver → No Operation).`,
 			'',
 			'| Receiver | Checks | Unloaded p50 | Concurrent deliveries | p50 | p90 | p99 | Max | Mean | Non-2xx | Executions | Burst: answered within 5 s |',
 			'|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',

@@ -55,10 +55,11 @@ step(
 	['-p', path.join('bench', 'tsconfig.json')],
 );
 // The n8n driver (tooling/n8n) runs from its source folder, where its pinned n8n host files
-// are: the copy tsc emits of it (allowJs, for its types) is not used.
-fs.rmSync(path.join(out, 'tooling'), { recursive: true, force: true });
+// are: the copy tsc emits of it (allowJs, for its types) is not used. (The simulators in
+// tooling/simulators are TypeScript and do run from the compiled copy.)
+fs.rmSync(path.join(out, 'tooling', 'n8n'), { recursive: true, force: true });
 // The simulators read the API descriptions next to their compiled code.
-fs.cpSync(path.join(root, 'test', 'simulators', 'spec'), path.join(out, 'test', 'simulators', 'spec'), {
+fs.cpSync(path.join(root, 'tooling', 'simulators', 'spec'), path.join(out, 'tooling', 'simulators', 'spec'), {
 	recursive: true,
 });
 

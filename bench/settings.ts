@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-import type { Capacity } from '../test/simulators/framework';
+import type { Capacity } from '../tooling/simulators/framework';
 import type { Batching } from './workflows';
 
 /** The repository (this file runs as bench/out/bench/settings.js). */

@@ -10,7 +10,7 @@
 //
 // Steps: `npm run build`, `npm pack` into .sandbox/, provision Node 24 + n8n (scripts/
 // provision-n8n.mjs; minutes the first time, cached outside the clone), compile and start the
-// simulators (test/simulators/serve.ts, tsconfig.sim.json) on fixed ports with demo data,
+// simulators (tooling/simulators/serve.ts, tsconfig.sim.json) on fixed ports with demo data,
 // install the tarball into .sandbox/n8n like the Community Nodes installer does, start n8n on
 // 127.0.0.1:5678 with an owner account, create the sandbox credentials, import examples/*.json,
 // activate the trigger workflows (run the manual ones once), then feed a new Property Finder
@@ -259,7 +259,7 @@ async function main() {
 		]);
 		// The Property Finder simulator checks every exchange against the API description it reads
 		// from spec/ next to its code; tsc does not copy JSON files.
-		fs.cpSync(path.join(ROOT, 'test', 'simulators', 'spec'), path.join(SIM_OUT, 'spec'), { recursive: true });
+		fs.cpSync(path.join(ROOT, 'tooling', 'simulators', 'spec'), path.join(SIM_OUT, 'spec'), { recursive: true });
 		const serve = createRequire(import.meta.url)(path.join(SIM_OUT, 'serve.js'));
 		sims = await serve.startSandboxSimulators();
 		sims.serve = serve;

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { burst } from '../../test/e2e/queue/deliveries';
-import type { PropertyFinderSimulator } from '../../test/simulators/propertyFinder';
-import { deliver, leadEvent } from '../../test/simulators/propertyFinderWebhooks';
+import type { PropertyFinderSimulator } from '../../tooling/simulators/propertyFinder';
+import { deliver, leadEvent } from '../../tooling/simulators/propertyFinderWebhooks';
 import type { Env } from '../harness';
 import { createWorkflow, finishedCount, percentile, waitForFinished } from '../harness';
 import type { AckRow } from '../report';

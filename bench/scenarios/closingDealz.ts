@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { ClosingDealzSimulator } from '../../test/simulators/closingDealz';
+import type { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
 import type { Env } from '../harness';
 import {
 	createWorkflow,

@@ -18,7 +18,7 @@ import { checkSignature, signBody } from '../../nodes/PropertyFinderTrigger/sign
 import type { BatchOperation, ItemOperation } from '../../nodes/shared/execute';
 import { runOperation } from '../../nodes/shared/execute';
 import { leadResult } from '../../nodes/shared/leads';
-import { PropertyFinderSimulator } from '../../test/simulators/propertyFinder';
+import { PropertyFinderSimulator } from '../../tooling/simulators/propertyFinder';
 
 export interface CpuRow {
 	work: string;

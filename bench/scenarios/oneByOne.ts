@@ -3,7 +3,7 @@
  * against the HTTP Request node, with and without a server that refuses beyond a capacity.
  */
 import { DEFAULT_PARALLEL_REQUESTS } from '../../nodes/shared/leads';
-import type { Capacity } from '../../test/simulators/framework';
+import type { Capacity } from '../../tooling/simulators/framework';
 import type { Env } from '../harness';
 import { apiSpanMs, executionMs, nextOffset, resetLog, runOnce, statusCount } from '../harness';
 import type { CrmRow } from '../report';

@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { PfLead } from '../simulators/propertyFinder';
-import type { PfEvent } from '../simulators/propertyFinderWebhooks';
-import { deliver, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import type { PfEvent } from '../../tooling/simulators/propertyFinderWebhooks';
+import { deliver, leadEvent, signPayload } from '../../tooling/simulators/propertyFinderWebhooks';
 import type { Environment } from './setup/environment';
 import { startEnvironment } from './setup/environment';
 import { triggerWebhookPath } from './setup/examples';

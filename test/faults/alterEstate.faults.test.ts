@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
 
 const API_KEY = 'fault-alterestate-key-5d7b';
 const COUNT = 10_000;

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
 
 const API_KEY = 'fault-closingdealz-key-91e2';
 const COUNT = 10_000;

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
-import { InfinitySimulator } from '../simulators/infinity';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
 
 const API_KEY = 'fault-infinity-key-0c51';
 const COUNT = 10_000;

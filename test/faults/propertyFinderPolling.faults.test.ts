@@ -21,9 +21,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, 
 import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
-import { seededRandom } from '../simulators/framework';
-import type { SimRequest } from '../simulators/framework';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import { seededRandom } from '../../tooling/simulators/framework';
+import type { SimRequest } from '../../tooling/simulators/framework';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('fault-pf-poll');
 const SECOND = 1000;

@@ -19,11 +19,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { seededRandom } from '../simulators/framework';
-import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
-import type { PfEvent } from '../simulators/propertyFinderWebhooks';
-import { PropertyFinderWebhooks, assertSpecDelivery, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+import { seededRandom } from '../../tooling/simulators/framework';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
+import type { PfEvent } from '../../tooling/simulators/propertyFinderWebhooks';
+import { PropertyFinderWebhooks, assertSpecDelivery, leadEvent, signPayload } from '../../tooling/simulators/propertyFinderWebhooks';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('fault-pf-hook');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';

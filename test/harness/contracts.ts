@@ -4,7 +4,7 @@
  * deliveries that broke it, and the test fails with them. Nothing a test does (or forgets)
  * switches this off; `stop()` throws for whatever is left.
  */
-import { liveSimulators } from '../simulators/framework';
+import { liveSimulators } from '../../tooling/simulators/framework';
 
 afterEach(() => {
 	const broken: string[] = [];

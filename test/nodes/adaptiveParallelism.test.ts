@@ -8,9 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import type { Capacity, Simulator } from '../simulators/framework';
-import { InfinitySimulator } from '../simulators/infinity';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import type { Capacity, Simulator } from '../../tooling/simulators/framework';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
 
 const INFINITY_KEY = 'test-infinity-key-adaptive-1';
 const AE_KEY = 'test-alterestate-key-adaptive-1';

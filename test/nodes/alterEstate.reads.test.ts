@@ -13,7 +13,7 @@ import {
 	packageCredentialTypes,
 	runNode,
 } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
 
 const API_KEY = 'test-alterestate-key-77aa01';
 const PUBLIC_TOKEN = 'test-alterestate-aetoken-c0ffee';

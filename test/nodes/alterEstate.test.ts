@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
 
 const API_KEY = 'test-alterestate-key-5d1e0b';
 const PUBLIC_TOKEN = 'test-alterestate-aetoken-93c2aa';

@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions, RunNodeResult } from '../harness/n8n';
 import { packageCredentialTypes, packageNodeTypes, runNode } from '../harness/n8n';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
 
 // Generated per run: never a real key, and never a literal in the source.
 const SANDBOX_KEY = `cdz-sandbox-${randomBytes(12).toString('hex')}`;

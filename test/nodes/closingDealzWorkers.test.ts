@@ -12,7 +12,7 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
 import { runNode } from '../harness/n8n';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
 
 const API_KEY = `cdz-workers-${Math.random().toString(36).slice(2)}`;
 const WINDOW_SECONDS = 3;

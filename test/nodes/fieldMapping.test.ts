@@ -9,10 +9,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
-import { InfinitySimulator } from '../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const INFINITY_KEY = 'test-infinity-key-mapping-1';
 const AE_KEY = 'test-alterestate-key-mapping-1';

@@ -8,10 +8,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { useSimulator } from '../harness/assert';
 import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
-import { InfinitySimulator } from '../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const infinity = useSimulator(new InfinitySimulator('hi-infinity-key-1'));
 const alter = useSimulator(new AlterEstateSimulator('hi-alter-key-1', 'hi-alter-public-1'));

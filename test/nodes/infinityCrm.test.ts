@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { expectNoSecrets, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { InfinitySimulator } from '../simulators/infinity';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
 
 const API_KEY = 'test-infinity-key-7f3a9c';
 const sim = useSimulator(new InfinitySimulator(API_KEY));

@@ -11,10 +11,10 @@ import { useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
-import { InfinitySimulator } from '../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const infinity = useSimulator(new InfinitySimulator('nd-infinity-key-51c2'));
 const alter = useSimulator(new AlterEstateSimulator('nd-alter-key-77ab', 'nd-alter-public-19fe'));

@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { TestCredentialsHelper, runNode } from '../harness/n8n';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 // Generated per run: never a real key, and never a literal in the source.
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair(`pf-action-${randomBytes(12).toString('hex')}`);

@@ -10,8 +10,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import type { PfUser } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import type { PfUser } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 // Generated per run: never a real key, and never a literal in the source.
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair(`agents-${randomBytes(8).toString('hex')}`);

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { TestCredentialsHelper, runNode } from '../harness/n8n';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const API_KEY = 'pfx-test-key-5d81c2';
 const API_SECRET = 'pfx-test-secret-a94be07';

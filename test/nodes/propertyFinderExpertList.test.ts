@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { expectNoSecrets, seenByWorkflow, useSimulator } from '../harness/assert';
 import type { RunNodeOptions } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const API_KEY = 'pfx-list-key-33e0a1';
 const API_SECRET = 'pfx-list-secret-8c27f4d';

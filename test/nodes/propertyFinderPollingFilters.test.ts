@@ -14,8 +14,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { fakeDateOnly } from '../harness/assert';
 import { TriggerHarness } from '../harness/triggers';
-import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 import { fingerprint } from '../../nodes/PropertyFinderPollingTrigger/state';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-polling-filters-test');

@@ -27,9 +27,9 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
-import type { SimRequest } from '../simulators/framework';
-import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import type { SimRequest } from '../../tooling/simulators/framework';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-model');
 const SECOND = 1000;

@@ -9,8 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { TestCredentialsHelper } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import { fakeDateOnly } from '../harness/assert';
-import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-polling-test');
 const MINUTE = 60_000;

@@ -31,10 +31,10 @@ import { randomUUID } from 'node:crypto';
 
 import { PERSIST_EVERY_MS, readRecent } from '../../nodes/PropertyFinderTrigger/delivery';
 import { TriggerHarness, WebhookServer } from '../harness/triggers';
-import type { PfLead } from '../simulators/propertyFinder';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
-import type { PfEvent } from '../simulators/propertyFinderWebhooks';
-import { PropertyFinderWebhooks, assertSpecDelivery, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+import type { PfLead } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
+import type { PfEvent } from '../../tooling/simulators/propertyFinderWebhooks';
+import { PropertyFinderWebhooks, assertSpecDelivery, leadEvent, signPayload } from '../../tooling/simulators/propertyFinderWebhooks';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-model');
 const LEAD_EVENTS = ['lead.created', 'lead.assigned', 'lead.updated'] as const;

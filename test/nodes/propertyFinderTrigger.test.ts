@@ -10,8 +10,8 @@ import { secretPattern } from '../../nodes/shared/redact';
 import { captureLogs } from '../harness/n8n';
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
-import { PropertyFinderWebhooks, deliver, leadEvent, signPayload } from '../simulators/propertyFinderWebhooks';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderWebhooks, deliver, leadEvent, signPayload } from '../../tooling/simulators/propertyFinderWebhooks';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-test');
 const PUBLIC_BASE = 'https://n8n.example.com/webhook';

@@ -7,8 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { TriggerHarness } from '../harness/triggers';
 import type { WebhookServer } from '../harness/triggers';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
-import { PropertyFinderWebhooks, deliver, leadEvent } from '../simulators/propertyFinderWebhooks';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
+import { PropertyFinderWebhooks, deliver, leadEvent } from '../../tooling/simulators/propertyFinderWebhooks';
 
 const { apiKey: API_KEY, apiSecret: API_SECRET } = pfKeyPair('pf-trigger-agent-test');
 

@@ -9,11 +9,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { useSimulator } from '../harness/assert';
 import type { RunNodeResult } from '../harness/n8n';
 import { captureLogs, runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
-import { InfinitySimulator } from '../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
-import { PropertyFinderSimulator, pfKeyPair } from '../simulators/propertyFinder';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
+import { PropertyFinderSimulator, pfKeyPair } from '../../tooling/simulators/propertyFinder';
 
 const infinity = useSimulator(new InfinitySimulator('sec-infinity-Key-8f2a1c'));
 const alter = useSimulator(new AlterEstateSimulator('sec-alter-Key-3b9d70', 'sec-alter-Public-55e1'));

@@ -10,11 +10,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { useSimulator } from '../harness/assert';
 import type { RunNodeOptions, RunNodeResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import type { Fault } from '../simulators/framework';
-import { AlterEstateSimulator } from '../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../simulators/closingDealz';
-import { InfinitySimulator } from '../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../simulators/pfExpert';
+import type { Fault } from '../../tooling/simulators/framework';
+import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
 
 const infinity = useSimulator(new InfinitySimulator('once-infinity-key-8d1f'));
 const alter = useSimulator(new AlterEstateSimulator('once-alter-key-2b7c', 'once-alter-public-6e0a'));

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
-import { ClosingDealzSimulator } from './closingDealz';
+import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
 
 const SANDBOX_KEY = `cdz-sandbox-${randomBytes(12).toString('hex')}`;
 const sim = useSimulator(new ClosingDealzSimulator(SANDBOX_KEY));

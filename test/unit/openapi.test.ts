@@ -1,5 +1,5 @@
 /**
- * The OpenAPI glue the Property Finder simulator is held to (test/simulators/openapi.ts):
+ * The OpenAPI glue the Property Finder simulator is held to (tooling/simulators/openapi.ts):
  * path templates, form/explode query parameters, `$ref` resolution, `nullable`, the
  * closed-world check of what a server sends — and that every query the package builds for
  * GET /v1/leads is one the description accepts, serialised the way n8n-core sends it.
@@ -7,11 +7,11 @@
 import { stringify } from 'qs';
 
 import { leadQuery } from '../../nodes/PropertyFinder/transport/enterprise';
-import type { RequestLike } from '../simulators/openapi';
-import { closeWorld, inline } from '../simulators/openapi';
-import { checkPfDelivery, pfContract, pfOpenApi } from '../simulators/propertyFinderContract';
-import { leadEvent } from '../simulators/propertyFinderWebhooks';
-import type { SimRequest } from '../simulators/framework';
+import type { RequestLike } from '../../tooling/simulators/openapi';
+import { closeWorld, inline } from '../../tooling/simulators/openapi';
+import { checkPfDelivery, pfContract, pfOpenApi } from '../../tooling/simulators/propertyFinderContract';
+import { leadEvent } from '../../tooling/simulators/propertyFinderWebhooks';
+import type { SimRequest } from '../../tooling/simulators/framework';
 
 function request(method: string, pathAndQuery: string, extra: Partial<RequestLike> = {}): RequestLike {
 	const url = new URL(pathAndQuery, 'http://127.0.0.1');
@@ -199,7 +199,7 @@ describe('every GET /v1/leads query the package builds is accepted by the descri
 
 describe('the simulator enforces it', () => {
 	test('an undeclared query parameter is answered 400 in the problem format; an answer outside the description is recorded and stop() throws', async () => {
-		const { PropertyFinderSimulator } = await import('../simulators/propertyFinder');
+		const { PropertyFinderSimulator } = await import('../../tooling/simulators/propertyFinder');
 		const sim = new PropertyFinderSimulator();
 		// A handler that answers with more than the description allows (GET /v1/roles → Role[]).
 		sim.route('GET', '/v1/roles', (req) =>

@@ -6,8 +6,8 @@
  * resends: a sender that delivers at least once keeps trying). A request the sender gave up on may still be running
  * in n8n: that is how a resend can start a second execution.
  */
-import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
-import { signPayload } from '../../simulators/propertyFinderWebhooks';
+import type { PfEvent } from '../../../tooling/simulators/propertyFinderWebhooks';
+import { signPayload } from '../../../tooling/simulators/propertyFinderWebhooks';
 
 export interface Attempt {
 	ok: boolean;

@@ -17,10 +17,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { PfLead } from '../../simulators/propertyFinder';
-import type { PfEvent } from '../../simulators/propertyFinderWebhooks';
+import type { PfLead } from '../../../tooling/simulators/propertyFinder';
+import type { PfEvent } from '../../../tooling/simulators/propertyFinderWebhooks';
 import { PERSIST_EVERY_MS, readRecent } from '../../../nodes/PropertyFinderTrigger/delivery';
-import { deliver, leadEvent } from '../../simulators/propertyFinderWebhooks';
+import { deliver, leadEvent } from '../../../tooling/simulators/propertyFinderWebhooks';
 import type {
 	CredentialRef,
 	Execution,

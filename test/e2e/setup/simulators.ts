@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { AlterEstateSimulator } from '../../simulators/alterEstate';
-import { ClosingDealzSimulator } from '../../simulators/closingDealz';
-import { InfinitySimulator } from '../../simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../simulators/pfExpert';
-import { PropertyFinderSimulator, pfKeyPair } from '../../simulators/propertyFinder';
-import { PropertyFinderWebhooks } from '../../simulators/propertyFinderWebhooks';
-import { SmtpSink } from '../../simulators/smtp';
+import { AlterEstateSimulator } from '../../../tooling/simulators/alterEstate';
+import { ClosingDealzSimulator } from '../../../tooling/simulators/closingDealz';
+import { InfinitySimulator } from '../../../tooling/simulators/infinity';
+import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../../tooling/simulators/pfExpert';
+import { PropertyFinderSimulator, pfKeyPair } from '../../../tooling/simulators/propertyFinder';
+import { PropertyFinderWebhooks } from '../../../tooling/simulators/propertyFinderWebhooks';
+import { SmtpSink } from '../../../tooling/simulators/smtp';
 import type { CredentialInput } from '../../../tooling/n8n/index.cjs';
 
 export interface SimulatorKeys {

@@ -475,7 +475,7 @@ if (require.main === module) {
 	void (async () => {
 		const sims = await startSandboxSimulators();
 		console.log(
-			'Sandbox simulators (placeholder keys, see SANDBOX_KEYS in test/simulators/serve.ts):',
+			'Sandbox simulators (placeholder keys, see SANDBOX_KEYS in tooling/simulators/serve.ts):',
 		);
 		for (const [key, url] of Object.entries(sims.urls)) console.log(`  ${key.padEnd(15)} ${url}`);
 		const feed = startLeadFeed(sims, {
