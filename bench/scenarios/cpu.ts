@@ -223,7 +223,7 @@ export async function cpuBenchmarks(count: number): Promise<CpuRow[]> {
 	// does with the static data n8n loaded for it.
 	const base = Date.now();
 	const full: RecentEvents = Array.from({ length: 1000 }, (_, n) => [[`event:s${n}`, `lead:S${n}`], base - 60_000 + n]);
-	const memory = { recent: full.map(([keys, at]): [string[], number] => [keys.map((key) => `${key}m`), at]), savedAt: base };
+	const memory = { recent: full.map(([keys, at]): [string[], number] => [keys.map((key) => `${key}m`), at]), savedAt: base, repeatSavedAt: base };
 	rows.push(
 		measure('Webhook trigger: duplicate check against a full window (1,000 saved + 1,000 in memory)', count, () =>
 			raw.map((lead, i) => admitDelivery(full, memory, [`event:e${i}`, `lead:${String(lead.id)}`], base + 1)),

@@ -128,7 +128,7 @@ export interface DeliveryMemory {
 	/** When this process last asked for a save from a new delivery (ms), or -Infinity. */
 	savedAt: number;
 	/** When this process last asked for a save from a repeat (ms), or -Infinity. */
-	repeatSavedAt?: number;
+	repeatSavedAt: number;
 }
 
 export interface DeliveryDecision {
@@ -140,8 +140,8 @@ export interface DeliveryDecision {
 	save?: RecentEvents;
 }
 
-const due = (now: number, last: number | undefined, every: number) =>
-	last === undefined || now - last >= every || last > now;
+/** Whether `every` ms have passed since `last` (or the clock went back). */
+const due = (now: number, last: number, every: number) => now - last >= every || last > now;
 
 /**
  * Check a delivery against the process's memory and the saved copy, record it in memory, and
@@ -161,16 +161,16 @@ export function admitDelivery(
 	const repeatSavedAt = memory?.repeatSavedAt ?? Number.NEGATIVE_INFINITY;
 	const savedKeys = new Set<string>();
 	for (const [ids] of saved) for (const id of ids) savedKeys.add(id);
-	const known = new Set(savedKeys);
-	for (const [ids] of remembered) for (const id of ids) known.add(id);
-	const merged = () => pruneRecent(mergeRecent(saved, remembered), now, window);
+	const memoryKeys = new Set<string>();
+	for (const [ids] of remembered) for (const id of ids) memoryKeys.add(id);
 
-	if (keys.some((key) => known.has(key))) {
-		const lacking = remembered.some(([ids]) => ids.some((id) => !savedKeys.has(id)));
+	if (keys.some((key) => savedKeys.has(key) || memoryKeys.has(key))) {
+		const lacking = [...memoryKeys].some((id) => !savedKeys.has(id));
 		if (!lacking || !due(now, repeatSavedAt, persistEveryMs)) {
 			return { isNew: false, memory: { recent: remembered, savedAt, repeatSavedAt } };
 		}
-		return { isNew: false, memory: { recent: remembered, savedAt, repeatSavedAt: now }, save: merged() };
+		const save = pruneRecent(mergeRecent(saved, remembered), now, window);
+		return { isNew: false, memory: { recent: remembered, savedAt, repeatSavedAt: now }, save };
 	}
 
 	const recent = pruneRecent([...remembered, [[...keys], now]], now, window);

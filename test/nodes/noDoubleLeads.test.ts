@@ -7,33 +7,13 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { useSimulator } from '../harness/assert';
+import { useCrmSimulators } from '../harness/crmSimulators';
 import type { RunNodeOptions } from '../harness/n8n';
 import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import { runNode } from '../harness/n8n';
-import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
-import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
-import { InfinitySimulator } from '../../tooling/simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
+import { EXPERT_TOKEN_PATH } from '../../tooling/simulators/pfExpert';
 
-const infinity = useSimulator(new InfinitySimulator('nd-infinity-key-51c2'));
-const alter = useSimulator(new AlterEstateSimulator('nd-alter-key-77ab', 'nd-alter-public-19fe'));
-const cdz = useSimulator(new ClosingDealzSimulator('nd-cdz-key-0a9d'));
-const pfx = useSimulator(new PfExpertSimulator('nd-pfx-key-4d1e', 'nd-pfx-secret-c3b8'));
-
-beforeEach(() => {
-	for (const sim of [infinity, alter, cdz, pfx]) {
-		sim.resetLog();
-		sim.clearFaults();
-	}
-	infinity.leads.length = 0;
-	infinity.duplicates.length = 0;
-	alter.reset();
-	cdz.leads.length = 0;
-	cdz.resetRateLimit();
-	pfx.leads.length = 0;
-	pfx.tokens.clear();
-});
+const { infinity, alter, cdz, pfx } = useCrmSimulators('nd');
 
 const json = (items: INodeExecutionData[] | undefined) => (items ?? []).map((item) => item.json);
 const STORED_THEN_503 = { kind: 'status', status: 503, acted: true } as const;

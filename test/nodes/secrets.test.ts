@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { useSimulator } from '../harness/assert';
+import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import type { RunNodeResult } from '../harness/n8n';
 import { captureLogs, runNode } from '../harness/n8n';
 import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
@@ -204,22 +205,7 @@ describe('echoed secrets never leave the node', () => {
 		pfx.fault({ kind: 'status', status: 422, body: { code: 422, message: 'Invalid lead' } }, { match: (req) => req.method === 'POST' && req.path === '/leads' });
 		const result = await runNode({
 			type: 'propertyFinder',
-			parameters: {
-				resource: 'crmLead',
-				operation: 'create',
-				title: 'mr',
-				firstName: 'Omar',
-				lastName: 'Haddad',
-				mobile: '0501112299',
-				category: 'residential',
-				country: 'AE',
-				status: 'notYetContacted',
-				source: 'propertyfinder',
-				sourceChannel: 'callTracking',
-				financial: 'cash',
-				preference: { values: { types: '2', locations: 'are.2.15', fromPrice: '1M', toPrice: '2M', offeringType: 'rent' } },
-				options: { checkExisting: false },
-			},
+			parameters: { ...PF_EXPERT_CREATE, mobile: '0501112299', options: { checkExisting: false } },
 			items: [{}],
 			credentials: pfxCredentials(),
 		});

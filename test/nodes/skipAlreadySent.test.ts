@@ -7,33 +7,14 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { useSimulator } from '../harness/assert';
+import { useCrmSimulators } from '../harness/crmSimulators';
+import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import type { RunNodeOptions, RunNodeResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import type { Fault } from '../../tooling/simulators/framework';
-import { AlterEstateSimulator } from '../../tooling/simulators/alterEstate';
-import { ClosingDealzSimulator } from '../../tooling/simulators/closingDealz';
-import { InfinitySimulator } from '../../tooling/simulators/infinity';
-import { EXPERT_TOKEN_PATH, PfExpertSimulator } from '../../tooling/simulators/pfExpert';
+import { EXPERT_TOKEN_PATH } from '../../tooling/simulators/pfExpert';
 
-const infinity = useSimulator(new InfinitySimulator('once-infinity-key-8d1f'));
-const alter = useSimulator(new AlterEstateSimulator('once-alter-key-2b7c', 'once-alter-public-6e0a'));
-const cdz = useSimulator(new ClosingDealzSimulator('once-cdz-key-93ad'));
-const pfx = useSimulator(new PfExpertSimulator('once-pfx-key-5c2e', 'once-pfx-secret-a41b'));
-
-beforeEach(() => {
-	for (const sim of [infinity, alter, cdz, pfx]) {
-		sim.resetLog();
-		sim.clearFaults();
-	}
-	infinity.leads.length = 0;
-	infinity.duplicates.length = 0;
-	alter.reset();
-	cdz.leads.length = 0;
-	cdz.resetRateLimit();
-	pfx.leads.length = 0;
-	pfx.tokens.clear();
-});
+const { infinity, alter, cdz, pfx } = useCrmSimulators('once');
 
 /** A lead as the Property Finder triggers and node emit it (simplified). */
 function pfLead(id: string, phone: string, email = `${id}@example.com`): IDataObject {
@@ -119,21 +100,10 @@ const targets: Target[] = [
 			runNode({
 				type: 'propertyFinder',
 				parameters: {
-					resource: 'crmLead',
-					operation: 'create',
-					title: 'mr',
+					...PF_EXPERT_CREATE,
 					firstName: '={{ $json.name.split(" ")[0] }}',
 					lastName: '={{ $json.name.split(" ")[1] }}',
 					mobile: '={{ $json.phone }}',
-					category: 'residential',
-					country: 'AE',
-					status: 'notYetContacted',
-					source: 'propertyfinder',
-					sourceChannel: 'callTracking',
-					financial: 'cash',
-					preference: {
-						values: { types: '2', locations: 'are.2.15', fromPrice: '1M', toPrice: '2M', offeringType: 'rent' },
-					},
 					options: { timeout: 1000, ...options },
 				},
 				items,

@@ -6,6 +6,8 @@
 import { getCountryCallingCode, getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
 
+import { seededRandom } from '../../tooling/simulators/framework';
+
 export const REGIONS = ['AE', 'SA', 'QA', 'KW', 'BH', 'OM', 'IN', 'PK', 'GB', 'RU', 'US'] as const;
 export type Region = (typeof REGIONS)[number];
 
@@ -65,17 +67,6 @@ export interface Entry {
 	plain: boolean;
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const SEPARATORS = ['', ' ', ' ', '-', '.', '\u00a0', '\u2011', '\u2013', '\u2212', '/'];
 const MARKS = ['\u200e', '\u200f', '\u061c', '\u2066', '\u2067', '\u2069', '\u202b', '\u202c'];
@@ -83,7 +74,7 @@ const EXTENSIONS = [' x123', ' ext. 12', ' ext 7', ';ext=45', ' #9', ' extension
 const WORDS = ['Mob: ', 'call ', 'WhatsApp ', 'Tel. '];
 
 export function corpus(seed: number, size: number): Entry[] {
-	const random = prng(seed);
+	const random = seededRandom(seed);
 	const int = (n: number) => Math.floor(random() * n);
 	const pick = <T>(list: readonly T[]): T => list[int(list.length)];
 	const digit = () => String(int(10));

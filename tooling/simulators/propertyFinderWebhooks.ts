@@ -17,6 +17,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import type { SimRequest, SimResponse } from './framework';
+import { seededRandom } from './framework';
 import type { PfLead, PropertyFinderSimulator } from './propertyFinder';
 import { checkPfDelivery } from './propertyFinderContract';
 
@@ -83,16 +84,6 @@ export interface DeliveryResult {
 
 const LEAD_EVENTS = new Set(['lead.created', 'lead.updated', 'lead.assigned']);
 
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export function signPayload(rawBody: string, secret: string): string {
 	return createHmac('sha256', secret).update(rawBody).digest('hex');
@@ -146,7 +137,7 @@ export async function deliver(
 	const queue: PfEvent[] = [];
 	for (let round = 0; round < (options.repeat ?? 1); round++) queue.push(...list);
 	if (options.shuffle) {
-		const random = options.seed === undefined ? Math.random : seeded(options.seed);
+		const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
 		for (let i = queue.length - 1; i > 0; i--) {
 			const j = Math.floor(random() * (i + 1));
 			[queue[i], queue[j]] = [queue[j], queue[i]];

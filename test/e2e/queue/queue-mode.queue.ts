@@ -525,17 +525,6 @@ describe.each([1, 2])(
 );
 
 describe('ClosingDealz: 2 × 6,000 leads on 2 workers at once', () => {
-	let measured:
-		| {
-				created: number;
-				unique: number;
-				lost: number;
-				duplicated: number;
-				rateLimited: number;
-				workers: string[];
-		  }
-		| undefined;
-
 	test('12,000 created, none lost, none twice, one run on each worker', async () => {
 		const json = localExample(EXAMPLES.spreadsheetToClosingDealz);
 		const code = json.nodes.find((node) => node.name === 'Demo Leads')!;
@@ -566,7 +555,7 @@ describe('ClosingDealz: 2 × 6,000 leads on 2 workers at once', () => {
 			Array.from({ length: CLOSINGDEALZ_ROWS }, (_, i) => `q${e.id}-${i + 1}@mail.example`),
 		);
 		const unique = new Set(stored);
-		measured = {
+		const measured = {
 			created: stored.length,
 			unique: unique.size,
 			lost: expected.filter((email) => !unique.has(email)).length,
