@@ -125,3 +125,78 @@ describe('what a service spec adds to every request', () => {
 		expect((error as NodeOperationError).context.itemIndex).toBe(5);
 	});
 });
+
+describe('the credential of a run (read once, not once per request)', () => {
+	function countingContext(credentials: IDataObject) {
+		let reads = 0;
+		const given: unknown[] = [];
+		const ctx = {
+			getNode: () => ({
+				id: '1',
+				name: 'Node',
+				type: 'test',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+				credentials: { exampleApi: { id: 'c1', name: 'Example account' } },
+			}),
+			getCredentials: async () => {
+				reads++;
+				return credentials;
+			},
+			helpers: {
+				httpRequestWithAuthentication: async (
+					_type: string,
+					_options: IHttpRequestOptions,
+					additional?: { credentialsDecrypted?: { data?: IDataObject } },
+				) => {
+					given.push(additional?.credentialsDecrypted);
+					// As n8n does after a token refresh (preAuthentication): merged into the object given.
+					if (additional?.credentialsDecrypted?.data) additional.credentialsDecrypted.data.accessToken ??= 'tok-refreshed-0001';
+					return { statusCode: 200, headers: {}, body: { echo: 'tok-refreshed-0001 and k-secret-123456' } };
+				},
+			},
+		} as unknown as RequestContext;
+		return { ctx, given, reads: () => reads };
+	}
+
+	it('reads the credential once for many requests of one run and hands it to n8n', async () => {
+		const { ctx, given, reads } = countingContext({ apiKey: 'k-secret-123456' });
+		const request = requestFor(service);
+		const answers = await Promise.all(
+			Array.from({ length: 25 }, async (_, i) => await request.call(ctx, { method: 'GET', path: `/r/${i}`, idempotent: true })),
+		);
+		expect(reads()).toBe(1);
+		expect(given).toHaveLength(25);
+		expect(given[0]).toMatchObject({ id: 'c1', name: 'Example account', type: 'exampleApi' });
+		// One object for the run: a token n8n merges into it is seen by the next request.
+		expect(new Set(given).size).toBe(1);
+		// The refreshed token and the key are redacted from every answer.
+		for (const answer of answers) expect(JSON.stringify(answer.body)).not.toMatch(/tok-refreshed|k-secret/);
+	});
+
+	it('reads it again for another run (another context)', async () => {
+		const first = countingContext({ apiKey: 'k-secret-123456' });
+		const second = countingContext({ apiKey: 'k-secret-123456' });
+		await requestFor(service).call(first.ctx, { method: 'GET', path: '/a', idempotent: true });
+		await requestFor(service).call(second.ctx, { method: 'GET', path: '/a', idempotent: true });
+		expect([first.reads(), second.reads()]).toEqual([1, 1]);
+	});
+
+	it('does not keep a failed read: the next request asks n8n again', async () => {
+		let reads = 0;
+		const { ctx } = fakeContext({}, ok);
+		(ctx as unknown as { getCredentials: () => Promise<IDataObject> }).getCredentials = async () => {
+			reads++;
+			if (reads === 1) throw new Error('Credential not found');
+			return { apiKey: 'k-secret-123456' };
+		};
+		await expect(requestFor(service).call(ctx, { method: 'GET', path: '/a', idempotent: true })).rejects.toThrow(
+			'Credential not found',
+		);
+		await expect(requestFor(service).call(ctx, { method: 'GET', path: '/a', idempotent: true })).resolves.toMatchObject({
+			statusCode: 200,
+		});
+		expect(reads).toBe(2);
+	});
+});

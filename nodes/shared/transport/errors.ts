@@ -1,7 +1,8 @@
-import type { ICredentialDataDecryptedObject, JsonObject } from 'n8n-workflow';
+import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { credentialSecretValues, redact, redactDeep, secretPattern } from '../redact';
+import { redact, redactDeep, secretPattern } from '../redact';
+import { heldCredential, secretsOf } from './credential';
 import type { AttemptFailure } from './failure';
 import { looksLikeHtml } from './failure';
 import type { Classified, FailureKind } from './retry';
@@ -37,13 +38,12 @@ export async function credentialSecrets(
 	credentialType: string,
 	extra: string[] = [],
 ): Promise<RegExp | undefined> {
-	let values: string[] = [];
 	try {
-		values = credentialSecretValues((await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject);
+		return secretsOf(await heldCredential(ctx, credentialType), extra);
 	} catch {
 		// no credential to read: only the request's own secrets
+		return secretPattern(extra);
 	}
-	return secretPattern([...values, ...extra]);
 }
 
 const NETWORK_WORDS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { reportAttempt } from '../adaptive';
 import { redactDeep } from '../redact';
+import { heldCredential } from './credential';
 import { credentialSecrets, raise } from './errors';
 import type { AttemptFailure } from './failure';
 import { describeAttemptFailure, looksLikeHtml, lowerCaseHeaders, parseJsonText } from './failure';
@@ -56,10 +57,13 @@ export async function apiRequest<T = unknown>(
 		const ticket = spec.pace ? await spec.pace.acquire() : undefined;
 		const sentAt = Date.now();
 		try {
+			// The run's credential, read once (credential.ts); n8n still authenticates with it.
+			const credential = await heldCredential(this, service.credentialType);
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				service.credentialType,
 				{ ...options, headers: { ...options.headers } },
+				{ credentialsDecrypted: credential.decrypted },
 			)) as { statusCode: number; headers: unknown; body: unknown };
 		} catch (error) {
 			failure = describeAttemptFailure(error);

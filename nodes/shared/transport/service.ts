@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { heldCredential } from './credential';
 import { apiRequest } from './request';
 import type { ApiResponse, RequestContext, ServiceRequest, ServiceSpec } from './types';
 
@@ -31,7 +32,7 @@ export async function serviceRequest<T = IDataObject>(
 	request: ServiceRequest,
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
-	const credentials = await this.getCredentials(service.credentialType);
+	const credentials = (await heldCredential(this, service.credentialType)).data;
 	const required = service.requiredCredential;
 	if (required && String(credentials[required.field] ?? '').trim() === '') {
 		throw new NodeOperationError(this.getNode(), required.message, { itemIndex, description: required.fix });
