@@ -8,7 +8,8 @@
  *                                [--only <part of a scenario name>,…] [--pool-size <n>]
  *
  * --pool-size <n> starts n8n with N8N_EXPRESSION_ENGINE_POOL_SIZE=<n> (n8n's default: 1);
- * --expression-engine <vm|legacy> with N8N_EXPRESSION_ENGINE (n8n 2.41's default: vm).
+ * --expression-engine <vm|legacy> with N8N_EXPRESSION_ENGINE (n8n 2.41's default: vm);
+ * --lazy-acquire with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (n8n 2.41's default: false).
  *
  * This file is the runner: simulators, n8n (through the driver, tooling/n8n), credentials, the
  * list of scenarios, the report. Each scenario is a file of bench/scenarios/; settings.ts holds
@@ -45,6 +46,7 @@ import {
 	REPO,
 	SIZES,
 	TARBALL,
+	args,
 	argValue,
 	log,
 	started,
@@ -105,6 +107,7 @@ async function main() {
 			sizes: SIZES,
 			poolSize: argValue('--pool-size'),
 			expressionEngine: argValue('--expression-engine'),
+			lazyAcquire: args.includes('--lazy-acquire'),
 		},
 		crm: [],
 		polling: [],
@@ -144,6 +147,7 @@ async function main() {
 			...(argValue('--expression-engine')
 				? { N8N_EXPRESSION_ENGINE: argValue('--expression-engine')! }
 				: {}),
+			...(args.includes('--lazy-acquire') ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
 		},
 	});
 	log(`n8n ready in ${n8n.readyMs} ms at ${n8n.baseUrl}`);

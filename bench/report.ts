@@ -88,7 +88,7 @@ export interface BenchResults {
 	startedAt: string;
 	machine: { os: string; cpu: string; cores: number; memoryGiB: number };
 	versions: { benchNode: string; n8n: string; n8nNode: string; package: string; commit: string };
-	settings: { latencyMs: number; limits: string[]; sizes: Record<string, number>; poolSize?: string; expressionEngine?: string };
+	settings: { latencyMs: number; limits: string[]; sizes: Record<string, number>; poolSize?: string; expressionEngine?: string; lazyAcquire?: boolean };
 	crm: CrmRow[];
 	polling: PollRow[];
 	ack: AckRow[];

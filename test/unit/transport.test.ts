@@ -102,25 +102,64 @@ describe('SlidingWindowLimiter', () => {
 		expect(through).toBe(true);
 	});
 
-	it('after a 429 halves the rate once per congestion event and wins it back additively', async () => {
-		const now = 0;
-		const limiter = new SlidingWindowLimiter(100, 60_000, () => now);
+	it('after a 429 halves the rate once per congestion event and waits for its own oldest request to leave the window', async () => {
+		let now = 0;
+		const limiter = new SlidingWindowLimiter(100, 1000, () => now);
 		expect(limiter.allowed).toBe(100);
 		const tickets: number[] = [];
-		for (let i = 0; i < 4; i++) tickets.push(await limiter.acquire());
+		for (let i = 0; i < 10; i++) {
+			now = i * 10;
+			tickets.push(await limiter.acquire());
+		}
 		// Two requests in flight together are refused: one event, one halving.
-		limiter.refused(tickets[2]);
-		limiter.refused(tickets[3]);
+		limiter.refused(tickets[8]);
+		limiter.refused(tickets[9]);
+		expect(limiter.allowed).toBe(50);
+		// The server is full: although the window holds fewer than 50 of this process's
+		// requests, nothing goes out before its oldest one (sent at 0) has left the window.
+		let through = false;
+		const pending = limiter.acquire().then(() => (through = true));
+		now = 990;
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(through).toBe(false);
+		now = 1001;
+		await pending;
+		expect(through).toBe(true);
+	});
+
+	it('wins the rate back additively, from one window after the last decrease', async () => {
+		let now = 0;
+		const limiter = new SlidingWindowLimiter(100, 60_000, () => now);
+		limiter.refused(await limiter.acquire());
 		expect(limiter.allowed).toBe(50);
 		// A request let through after the decrease and refused again: a new event.
+		now = 15_001;
 		limiter.refused(await limiter.acquire());
 		expect(limiter.allowed).toBe(25);
-		// Recovery is additive: about a twentieth of the limit per window of answers.
+		// Within the window of that decrease: no growth (the others' requests are still in it).
+		for (let i = 0; i < 25; i++) limiter.accepted();
+		expect(limiter.allowed).toBe(25);
+		// Then additive: about a twentieth of the limit per window of answers.
+		now = 75_002;
 		for (let i = 0; i < 25; i++) limiter.accepted();
 		expect(limiter.allowed).toBeGreaterThanOrEqual(29);
 		expect(limiter.allowed).toBeLessThanOrEqual(31);
 		for (let i = 0; i < 10_000; i++) limiter.accepted();
 		expect(limiter.allowed).toBe(100);
+	});
+
+	it('a process with nothing of its own in the window waits a quarter window after a 429', async () => {
+		let now = 0;
+		const limiter = new SlidingWindowLimiter(100, 4000, () => now);
+		limiter.refused(await limiter.acquire());
+		let through = false;
+		const pending = limiter.acquire().then(() => (through = true));
+		now = 900;
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(through).toBe(false);
+		now = 1001;
+		await pending;
+		expect(through).toBe(true);
 	});
 
 	it('holds back a caller beyond the lowered rate until enough of its window has passed', async () => {

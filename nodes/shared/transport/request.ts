@@ -116,11 +116,12 @@ export async function apiRequest<T = unknown>(
 		const classified = classify(failure, spec.idempotent);
 		const rateLimited = classified.kind === 'rate-limited';
 		if (rateLimited) firstRefusedAt ??= Date.now();
-		// A paced 429 is retried for a full window of the server's limiter, not a fixed number
-		// of times: a 429 was not acted on, so repeating it is safe, and it cannot clear sooner.
+		// A paced 429 is retried for two windows of the server's limiter, not a fixed number of
+		// times: a 429 was not acted on, so repeating it is safe; it cannot clear before one
+		// window has passed, and other senders of the key compete for the slots that free.
 		const outOfRetries =
 			rateLimited && spec.pace?.windowMs
-				? Date.now() - (firstRefusedAt as number) >= spec.pace.windowMs
+				? Date.now() - (firstRefusedAt as number) >= 2 * spec.pace.windowMs
 				: attempt >= policy.maxRetries;
 		if (!classified.retryable || outOfRetries) {
 			return await raise(this, service, spec, failure, classified, attempt + 1, itemIndex);
