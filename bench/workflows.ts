@@ -252,7 +252,7 @@ export function webhookTriggerNode(credential: CredentialRef): NodeJson {
 	return node(
 		'Property Finder Trigger',
 		`${PACKAGE}.propertyFinderTrigger`,
-		1,
+		2,
 		{ events: ['lead.created'], simplify: true, options: { allowHttpCallback: true } },
 		{ credentials: { propertyFinderApi: credential }, webhookId: randomUUID() },
 	);

@@ -49,7 +49,12 @@ export class PropertyFinderTrigger implements INodeType {
 		documentationUrl: 'https://github.com/property-leads/n8n-nodes-property-leads#node-property-finder-trigger',
 		icon: { light: 'file:propertyFinderTrigger.svg', dark: 'file:propertyFinderTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves exactly as version 1. n8n 2.x reads a version-1 webhook node's
+		// options through its expression engine on every request (for n8n's own Webhook node
+		// v1), so a v1 trigger needs an expression isolate per delivery; from version 2 on, a
+		// delivery needs none when n8n runs with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
 		description: 'Starts the workflow when Property Finder sends a lead event (signed webhooks)',
 		defaults: { name: 'Property Finder Trigger' },
