@@ -264,6 +264,26 @@ async function main() {
 				results.errors.push(`${name}: ${(error as Error).message}`);
 			}
 		}
+		await n8n.stop();
+		// The acknowledgement scenario again in an n8n started with each setting that raises a
+		// webhook process's capacity (README "Bursts"), the same simulators, lighter rounds.
+		if (!only || only.some((part) => '(d) property finder trigger acknowledgement'.includes(part))) {
+			for (const [setting, extra] of ACK_SETTINGS) {
+				const t = Date.now();
+				try {
+					await withN8n(lib, extra, pf, async (other, hooks) =>
+						scenarioAcknowledgement({ ...env, n8n: other, creds: { ...env.creds, propertyFinderHooks: hooks } }, results.ack, {
+							setting,
+							light: true,
+						}),
+					);
+					log(`(d) acknowledgement with ${setting}: done in ${Math.round((Date.now() - t) / 1000)} s`);
+				} catch (error) {
+					log(`(d) acknowledgement with ${setting}: FAILED\n${(error as Error).stack ?? String(error)}`);
+					results.errors.push(`(d) acknowledgement with ${setting}: ${(error as Error).message}`);
+				}
+			}
+		}
 	} finally {
 		await n8n.stop();
 		for (const sim of sims) await sim.stop();
@@ -275,6 +295,39 @@ async function main() {
 		`total ${Math.round(results.totalMs / 1000)} s${results.errors.length ? `, ${results.errors.length} scenario(s) failed` : ''}`,
 	);
 	if (results.errors.length) process.exitCode = 1;
+}
+
+/** The n8n settings the acknowledgement scenario also runs with (the first run: n8n's defaults). */
+const ACK_SETTINGS: Array<[string, Record<string, string>]> = [
+	['N8N_EXPRESSION_ENGINE_POOL_SIZE=4', { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' }],
+	['N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }],
+];
+
+/** Starts another n8n with `extra` set, with the webhook credential, runs `run`, stops it. */
+async function withN8n(
+	n8nLib: typeof N8nLib,
+	extra: Record<string, string>,
+	pf: PropertyFinderSimulator,
+	run: (n8n: N8nLib.N8nInstance, hooks: CredentialRef) => Promise<unknown>,
+) {
+	const other = await n8nLib.startN8n({
+		userFolder: path.join(REPO, 'bench', 'out', 'n8n-user-settings'),
+		clean: true,
+		packageTarball: TARBALL,
+		env: { N8N_LOG_LEVEL: 'warn', ...extra },
+	});
+	try {
+		const [hooks] = await other.importCredentials([
+			{
+				name: 'Property Finder, webhooks (simulator)',
+				type: 'propertyFinderApi',
+				data: { apiKey: pf.apiKey, apiSecret: pf.apiSecret, baseUrl: pf.url },
+			},
+		]);
+		await run(other, { id: String(hooks.id), name: hooks.name });
+	} finally {
+		await other.stop();
+	}
 }
 
 main().catch((error) => {

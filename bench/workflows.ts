@@ -248,11 +248,12 @@ export function pollingTriggerNode(credential: CredentialRef, sinceIso: string):
 	);
 }
 
-export function webhookTriggerNode(credential: CredentialRef): NodeJson {
+/** Our trigger; version 2 is what the editor adds (version 1: workflows saved before it). */
+export function webhookTriggerNode(credential: CredentialRef, version = 2): NodeJson {
 	return node(
 		'Property Finder Trigger',
 		`${PACKAGE}.propertyFinderTrigger`,
-		2,
+		version,
 		{ events: ['lead.created'], simplify: true, options: { allowHttpCallback: true } },
 		{ credentials: { propertyFinderApi: credential }, webhookId: randomUUID() },
 	);

@@ -21,14 +21,32 @@ async function timedDelivery(url: string, secret: string, pf: PropertyFinderSimu
 	return { ms: Number(process.hrtime.bigint() - t) / 1e6, status: result.status };
 }
 
-export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
-	const { n8n, pf, webhooks } = env;
-	const trigger = webhookTriggerNode(env.creds.propertyFinderHooks);
-	const ours = await createWorkflow(n8n, 'Bench: PF Trigger', [trigger, noOp()]);
-	await n8n.activateWorkflow(ours.id);
-	const subscription = webhooks.subscriptions.find((entry) => entry.eventType === 'lead.created');
+export interface AckOptions {
+	/** The n8n setting this n8n runs with, as the report names it ("default" when none). */
+	setting: string;
+	/** Fewer rounds and single deliveries (the runs with other n8n settings). */
+	light?: boolean;
+}
+
+/** Our trigger of `version` in its own workflow, and the subscription it made on activation. */
+async function activeTrigger(env: Env, version: number) {
+	const trigger = webhookTriggerNode(env.creds.propertyFinderHooks, version);
+	const workflow = await createWorkflow(env.n8n, `Bench: PF Trigger v${version}`, [trigger, noOp()]);
+	await env.n8n.activateWorkflow(workflow.id);
+	const subscription = env.webhooks.subscriptions.find(
+		(entry) => entry.eventType === 'lead.created' && entry.url.includes(String(trigger.webhookId)),
+	);
 	if (!subscription?.secret)
 		throw new Error('the Property Finder Trigger did not subscribe with a secret');
+	return { workflow, subscription };
+}
+
+export async function scenarioAcknowledgement(env: Env, rows: AckRow[], options: AckOptions = { setting: 'default' }) {
+	const { n8n, pf } = env;
+	const rounds = options.light ? Math.min(2, SIZES.ackRounds) : SIZES.ackRounds;
+	const singles = options.light ? Math.min(5, SIZES.ackSingles) : SIZES.ackSingles;
+	const ours = await activeTrigger(env, 2);
+	const oursV1 = await activeTrigger(env, 1);
 
 	const hookPath = `bench-ack-${randomUUID().slice(0, 8)}`;
 	const plain = await createWorkflow(n8n, 'Bench: Webhook node', [
@@ -50,10 +68,17 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 	const targets = [
 		{
 			variant: 'Ours: Property Finder Trigger',
-			url: subscription.url,
-			secret: subscription.secret,
-			workflowId: ours.id,
+			url: ours.subscription.url,
+			secret: ours.subscription.secret!,
+			workflowId: ours.workflow.id,
 			checks: 'signature verified, repeats dropped, lead simplified, static data saved',
+		},
+		{
+			variant: 'Ours: Property Finder Trigger, version 1',
+			url: oursV1.subscription.url,
+			secret: oursV1.subscription.secret!,
+			workflowId: oursV1.workflow.id,
+			checks: 'the same (a workflow saved before version 2)',
 		},
 		{
 			variant: "n8n's Webhook node (Respond: Immediately)",
@@ -80,7 +105,7 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 
 		// Unloaded: one delivery at a time, n8n idle in between.
 		const single: number[] = [];
-		for (let i = 0; i < SIZES.ackSingles; i++) {
+		for (let i = 0; i < singles; i++) {
 			const result = await timedDelivery(target.url, target.secret, pf);
 			single.push(result.ms);
 			expected++;
@@ -90,9 +115,9 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 		const latencies: number[] = [];
 		let non2xx = 0;
 		log(
-			`acknowledgement: ${target.variant}, ${SIZES.ackRounds} rounds of ${ACK_CONCURRENCY} concurrent deliveries`,
+			`acknowledgement (${options.setting}): ${target.variant}, ${rounds} rounds of ${ACK_CONCURRENCY} concurrent deliveries`,
 		);
-		for (let round = 0; round < SIZES.ackRounds; round++) {
+		for (let round = 0; round < rounds; round++) {
 			const results = await Promise.all(
 				Array.from({ length: ACK_CONCURRENCY }, () => timedDelivery(target.url, target.secret, pf)),
 			);
@@ -113,7 +138,7 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 			leadEvent('lead.assigned', lead, pf.now),
 		]);
 		const burstDeliveries = [...burstEvents, ...burstEvents];
-		log(`acknowledgement: ${target.variant}, a burst of ${burstDeliveries.length} deliveries`);
+		log(`acknowledgement (${options.setting}): ${target.variant}, a burst of ${burstDeliveries.length} deliveries`);
 		const burstResult = await burst(target.url, burstDeliveries, {
 			secret: target.secret,
 			maxRounds: 1,
@@ -127,6 +152,7 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 
 		const sorted = [...latencies].sort((a, b) => a - b);
 		rows.push({
+			setting: options.setting,
 			variant: target.variant,
 			checks: target.checks,
 			singleP50: percentile(
@@ -146,5 +172,6 @@ export async function scenarioAcknowledgement(env: Env, rows: AckRow[]) {
 			burstFirstTry: burstResult.firstTryAcknowledged,
 		});
 	}
-	for (const workflow of [ours, plain, plainExpr]) await n8n.deactivateWorkflow(workflow.id);
+	for (const workflow of [ours.workflow, oursV1.workflow, plain, plainExpr])
+		await n8n.deactivateWorkflow(workflow.id);
 }
