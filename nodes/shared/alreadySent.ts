@@ -63,7 +63,7 @@ export function skipAlreadySentOption(
 		name: 'skipAlreadySent',
 		type: 'boolean',
 		default: false,
-		description: `Whether to skip leads this node already sent in an earlier execution (same Lead Key: the Property Finder lead ID for a Property Finder lead, else ${contact}).${noDuplicateCheck ? ` ${service} itself does not detect duplicates.` : ''} Skipped items come out as duplicates`,
+		description: `Whether to skip leads this node already sent in an earlier execution (same Lead Key: the Property Finder lead ID for a Property Finder lead, else ${contact}).${noDuplicateCheck ? ` ${service} itself does not detect duplicates.` : ''} Skipped items are not sent. They come out as duplicates.`,
 	};
 }
 

@@ -404,7 +404,7 @@ describe('bad input fails before any request', () => {
 		['sender email', getAll({ filters: { senderEmail: 'not-an-email' } }), /Sender Emails: "not-an-email"/, /^Use the form name@example\.com; separate several with commas/],
 		['lead id', { resource: 'lead', operation: 'get', leadId: '  ' }, /Lead ID: is required/, /^Enter a value or map one from the input/],
 		['lead id list', { resource: 'lead', operation: 'get', leadId: 'a, b' }, /Lead ID: .* contains spaces or commas/, /^Enter one lead ID such as call_lead_1992/],
-		['user id', { resource: 'user', operation: 'get', userId: 'sarah' }, /User ID: "sarah" is not a user ID/, /whole numbers such as 1234/],
+		['user id', { resource: 'user', operation: 'get', userId: 'sarah' }, /User ID: "sarah" is not a user ID/, /Enter the user ID as a whole number such as 1234/],
 		['user profile', { resource: 'user', operation: 'getAll', filters: { publicProfileId: '1001,x' } }, /Public Profile IDs: "x"/, /^Use whole numbers such as 1001, separated by commas/],
 		['user email', { resource: 'user', operation: 'getAll', filters: { email: 'nope' } }, /Emails: "nope"/, /^Use the form name@example\.com; separate several with commas/],
 		['reference', { resource: 'listing', operation: 'get', reference: '  ' }, /Reference: is required/, /^Enter a value or map one from the input/],

@@ -242,4 +242,19 @@ describe('echoed secrets never leave the node', () => {
 		expect(pf.calls('POST', '/v1/auth/token').length).toBeGreaterThan(0);
 		expectClean(result, [pf.apiKey, wrong]);
 	});
+
+	it('Property Finder: a wrong secret of the right length is refused with 401, nothing leaked', async () => {
+		const wrong = [...pf.apiSecret].reverse().join('');
+		expect(wrong).toHaveLength(pf.apiSecret.length);
+		expect(wrong).not.toBe(pf.apiSecret);
+		const result = await runNode({
+			type: 'propertyFinder',
+			parameters: { resource: 'lead', operation: 'getAll', returnAll: false, limit: 1 },
+			items: [{}],
+			credentials: { propertyFinderApi: { apiKey: pf.apiKey, apiSecret: wrong, baseUrl: pf.url } },
+		});
+		expect(result.error?.message).toMatch(/^Property Finder: API key and secret refused by the token endpoint \(HTTP 401\)/);
+		expect(result.error?.message).toMatch(/Check both in the "Property Finder API" credential/);
+		expectClean(result, [pf.apiKey, wrong]);
+	});
 });

@@ -122,7 +122,7 @@ const properties: INodeProperties[] = [
 			name: 'emirate',
 			type: 'options',
 			default: 'Dubai',
-			options: EMIRATES.map((emirate) => ({ name: emirate, value: emirate })),
+			options: [...EMIRATES].sort().map((emirate) => ({ name: emirate, value: emirate })),
 		},
 		{
 			displayName: 'Lead Source',

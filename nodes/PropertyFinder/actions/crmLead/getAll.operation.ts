@@ -50,7 +50,7 @@ const dateFilter = (displayName: string, name: string, description: string): INo
 	name,
 	type: 'dateTime',
 	default: '',
-	description: `${description} PF Expert CRM filters by day, so only the date part is used`,
+	description: `${description} PF Expert CRM filters by day. Only the date part is used.`,
 });
 
 export const description = getManyFields('crmLead', [

@@ -33,7 +33,7 @@ interface UserLookup {
 function prepare(this: IExecuteFunctions, itemIndex: number): UserLookup {
 	const userId = readText(this, itemIndex, 'User ID', this.getNodeParameter('userId', itemIndex));
 	if (!isDigits(userId)) {
-		throw fieldError(this, itemIndex, 'User ID', `"${userId}" is not a user ID`, 'User IDs are whole numbers such as 1234.');
+		throw fieldError(this, itemIndex, 'User ID', `"${userId}" is not a user ID`, 'Enter the user ID as a whole number such as 1234, or map it from the input.');
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return { userId, timeout: readTimeout(options) };
