@@ -16,7 +16,7 @@ import type { PfEvent } from '../../tooling/simulators/propertyFinderWebhooks';
 import { deliver, leadEvent, signPayload } from '../../tooling/simulators/propertyFinderWebhooks';
 import type { Environment } from './setup/environment';
 import { startEnvironment } from './setup/environment';
-import { triggerWebhookPath } from './setup/examples';
+import { PF_TRIGGER_TYPE, triggerWebhookPath } from './setup/examples';
 import {
 	allExecutions,
 	executionError,
@@ -694,6 +694,33 @@ describe('example: Property Finder Trigger → PF Expert CRM create + assign', (
 		await n8n.deactivateWorkflow(workflow.id);
 		expect(sims.pfWebhooks.subscriptions).toEqual([]);
 		expect(await newExecutionIds(n8n, workflow.id, known)).toEqual([]);
+	});
+});
+
+describe('a workflow saved with version 1 of the Property Finder Trigger', () => {
+	test('still subscribes on activation, creates a delivered lead once and unsubscribes on deactivation', async () => {
+		const { n8n, sims } = env;
+		const { workflow, json } = await env.importExample('webhookToExpertCrm', { triggerVersion: 1 });
+		expect(json.nodes.find((node) => node.type === PF_TRIGGER_TYPE)?.typeVersion).toBe(1);
+		await n8n.activateWorkflow(workflow.id);
+		const url = n8n.webhookUrl(triggerWebhookPath(json));
+		const subscriptions = sims.pfWebhooks.subscriptions.filter((s) => s.url === url);
+		expect(subscriptions.map((s) => s.eventType).sort()).toEqual(['lead.assigned', 'lead.created']);
+		for (const s of subscriptions) extraSecrets.add(s.secret!);
+
+		const known = await executionIds(n8n, workflow.id);
+		const lead = sims.propertyFinder.addLead({ channel: 'call' });
+		const answers = await deliverTo(url, [leadEvent('lead.created', lead), leadEvent('lead.assigned', lead)]);
+		expect(answers.map((a) => a.status)).toEqual([200, 200]);
+		const [execution] = await waitForNewExecutions(n8n, workflow.id, known);
+		expectSuccess(execution);
+		expect(output(execution, 'Create Lead in PF Expert CRM', 0)).toEqual([
+			expect.objectContaining({ outcome: 'created', leadId: expect.any(Number) }),
+		]);
+		await n8n.deactivateWorkflow(workflow.id);
+		expect(sims.pfWebhooks.subscriptions.filter((s) => s.url === url)).toEqual([]);
+		// The second event of the same lead started nothing.
+		expect(await newExecutionIds(n8n, workflow.id, new Set([...known, String(execution.id)]))).toEqual([]);
 	});
 });
 

@@ -36,6 +36,8 @@ export interface LocalOptions {
 	managerEmail?: string;
 	/** Prefix for the workflow name, e.g. "[e2e] ". */
 	namePrefix?: string;
+	/** The Property Finder Trigger's typeVersion (the examples use 2; 1: a workflow saved before it). */
+	triggerVersion?: number;
 }
 
 /** A copy of an example workflow ready to import into a local n8n. */
@@ -48,6 +50,7 @@ export function localExample(file: string, options: LocalOptions = {}): Workflow
 				...(node.parameters.options ?? {}),
 				allowHttpCallback: options.allowHttpCallback ?? true,
 			};
+			if (options.triggerVersion !== undefined) node.typeVersion = options.triggerVersion;
 		}
 		if (node.type === 'n8n-nodes-base.emailSend' && options.managerEmail) {
 			node.parameters.toEmail = options.managerEmail;
