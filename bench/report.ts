@@ -83,6 +83,12 @@ export interface AckRow {
 	/** The burst Property Finder makes: deliveries sent at once, answered with a 2xx within 5 s. */
 	burstDeliveries?: number;
 	burstFirstTry?: number;
+	/** Rounds until every delivery was answered (Property Finder-style resends), and what never was. */
+	burstRounds?: number;
+	burstUnacknowledged?: number;
+	/** Leads in the burst, and the executions it started (ours: one per lead). */
+	burstLeads?: number;
+	burstExecutions?: number;
 }
 
 export interface BenchResults {
@@ -102,6 +108,11 @@ export interface BenchResults {
 }
 
 // ------------------------------------------------------------------------------- formatting
+
+function roundsText(row: AckRow): string {
+	if (row.burstRounds === undefined) return '–';
+	return row.burstUnacknowledged ? `${row.burstRounds}, ${row.burstUnacknowledged} never answered` : String(row.burstRounds);
+}
 
 function burstText(row?: AckRow): string {
 	return row?.burstDeliveries ? `${row.burstFirstTry ?? 0}/${row.burstDeliveries}` : 'not measured';
@@ -452,7 +463,7 @@ function headline(results: BenchResults): string[] {
 				(ackExpr
 					? `; the same Webhook node with one option set by an expression: p50 ${msText(ackExpr.p50)} / p99 ${msText(ackExpr.p99)} — the gap is n8n's expression isolate, not the trigger's own work.`
 					: '.') +
-				` Burst of ${ackOurs.burstDeliveries ?? 0} at once, answered within 5 s: ${burstText(ackOurs)} (Webhook node ${burstText(ackPlain)}).` +
+				` Burst of ${ackOurs.burstDeliveries ?? 0} at once, answered within 5 s: ${burstText(ackOurs)} (Webhook node ${burstText(ackPlain)}); with Property Finder-style resends, ${int(ackOurs.burstExecutions ?? Number.NaN)} executions for the burst's ${int(ackOurs.burstLeads ?? Number.NaN)} leads${ackPlain?.burstExecutions !== undefined ? ` (Webhook node: ${int(ackPlain.burstExecutions)}, one per delivery answered)` : ''}.` +
 				(lazyOurs && lazyPlain
 					? ` **With \`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true\`** (version 2 of the trigger needs no isolate then): burst ${burstText(lazyOurs)} (Webhook node ${burstText(lazyPlain)}), p50 under ${lazyOurs.concurrency} at once ${msText(lazyOurs.p50)} (Webhook node ${msText(lazyPlain.p50)}).`
 					: ''),
@@ -563,14 +574,14 @@ export function reportMarkdown(results: BenchResults, chartFile: string): string
 			'',
 			`Deliveries are signed lead events posted by the simulator's delivery driver (\`deliver()\` in tooling/simulators/propertyFinderWebhooks.ts), first one at a time (n8n idle in between: *unloaded*), then in rounds of ${results.ack[0].concurrency} at once; each round waits until n8n has finished the executions of the previous one. Latency is measured in the sending process, from the request to the answer. Every receiver starts one execution per delivery (receiver → No Operation).`,
 			'',
-			'| Receiver | Checks | Unloaded p50 | Concurrent deliveries | p50 | p90 | p99 | Max | Mean | Non-2xx | Executions | Burst: answered within 5 s |',
-			'|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+			'| Receiver | Checks | Unloaded p50 | Concurrent deliveries | p50 | p90 | p99 | Max | Mean | Non-2xx | Executions | Burst: answered within 5 s | Burst: rounds until all answered | Burst: executions for 50 leads |',
+			'|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
 			...defaultAck(results).map(
 				(row) =>
-					`| ${row.variant.startsWith('Ours') ? `**${row.variant}**` : row.variant} | ${row.checks} | ${msText(row.singleP50)} | ${int(row.deliveries)} | ${msText(row.p50)} | ${msText(row.p90)} | ${msText(row.p99)} | ${msText(row.max)} | ${msText(row.mean)} | ${int(row.non2xx)} | ${int(row.executions)} | ${burstText(row)} |`,
+					`| ${row.variant.startsWith('Ours') ? `**${row.variant}**` : row.variant} | ${row.checks} | ${msText(row.singleP50)} | ${int(row.deliveries)} | ${msText(row.p50)} | ${msText(row.p90)} | ${msText(row.p99)} | ${msText(row.max)} | ${msText(row.mean)} | ${int(row.non2xx)} | ${int(row.executions)} | ${burstText(row)} | ${roundsText(row)} | ${int(row.burstExecutions ?? Number.NaN)} |`,
 			),
 			'',
-			`Burst: ${results.ack.find((row) => row.burstDeliveries)?.burstDeliveries ?? 0} deliveries posted at once (50 leads × Lead Created, Lead Assigned × 2 copies, as Property Finder repeats), each counted when a 2xx arrives within Property Finder's 5 s (first try only, no resends), after the rounds above. n8n's expression engine: ${results.settings.expressionEngine ?? 'default (vm)'}, pool size ${results.settings.poolSize ?? 'default (1)'}.`,
+			`Burst: ${results.ack.find((row) => row.burstDeliveries)?.burstDeliveries ?? 0} deliveries posted at once (50 leads × Lead Created, Lead Assigned × 2 copies, as Property Finder repeats), each counted when a 2xx arrives within Property Finder's 5 s on the first try, after the rounds above; the unanswered ones are then resent as Property Finder does (after 2.5 s, the pause doubling, up to 10 rounds), and the executions the burst started are counted: our trigger (Emit Each Lead Once, the default) should start one per lead, n8n's Webhook node one per delivery. n8n's expression engine: ${results.settings.expressionEngine ?? 'default (vm)'}, pool size ${results.settings.poolSize ?? 'default (1)'}.`,
 			'',
 			"Why the bare Webhook node answers sooner under load with n8n's defaults: n8n 2.41 evaluates expressions in an isolate (`N8N_EXPRESSION_ENGINE=vm`) and, unless `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`, takes one for the whole webhook phase of every request; the isolate is disposed after the request and a new one is built (its pool only keeps a warm one ready), so under a burst every delivery pays for building one. n8n lets its Webhook node skip this when none of its parameters is an expression; every other webhook node — ours, and the Webhook node itself as soon as one option is an expression — pays it. With lazy acquisition an isolate is built only when an expression is evaluated: version 2 of our trigger evaluates none (version 1 makes n8n evaluate one per request, for the options of n8n's own Webhook node v1), so it answers like the bare Webhook node. Our trigger's own work per delivery (signature, duplicate check, simplifying) is a few microseconds (see the CPU table).",
 			'',
@@ -582,11 +593,11 @@ export function reportMarkdown(results: BenchResults, chartFile: string): string
 				'',
 				`Each setting in an n8n of its own started with it (same machine, same simulators), ${results.ack.find((row) => row.setting && row.setting !== 'default')?.deliveries ?? 0} concurrent deliveries in rounds of ${results.ack[0].concurrency} and the same burst; "default" is the table above.`,
 				'',
-				'| n8n setting | Receiver | Unloaded p50 | p50 at once | p99 at once | Burst: answered within 5 s |',
-				'|---|---|--:|--:|--:|--:|',
+				'| n8n setting | Receiver | Unloaded p50 | p50 at once | p99 at once | Burst: answered within 5 s | Burst: rounds until all answered | Burst: executions for 50 leads |',
+				'|---|---|--:|--:|--:|--:|--:|--:|',
 				...results.ack.map(
 					(row) =>
-						`| ${row.setting ?? 'default'} | ${row.variant.startsWith('Ours') ? `**${row.variant}**` : row.variant} | ${msText(row.singleP50)} | ${msText(row.p50)} | ${msText(row.p99)} | ${burstText(row)} |`,
+						`| ${row.setting ?? 'default'} | ${row.variant.startsWith('Ours') ? `**${row.variant}**` : row.variant} | ${msText(row.singleP50)} | ${msText(row.p50)} | ${msText(row.p99)} | ${burstText(row)} | ${roundsText(row)} | ${int(row.burstExecutions ?? Number.NaN)} |`,
 				),
 				'',
 			);
