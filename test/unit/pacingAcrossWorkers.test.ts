@@ -28,9 +28,6 @@ class ServerModel {
 
 	refused = 0;
 
-	/** Refusals per worker (the `w<n>-` prefix of the leads' e-mails). */
-	readonly refusedPerWorker = new Map<string, number>();
-
 	readonly created = new Map<string, number>();
 
 	answer(batch: string[]): { statusCode: number } {
@@ -39,8 +36,6 @@ class ServerModel {
 		while (this.counted.length > 0 && this.counted[0] <= now - SERVER_WINDOW_MS) this.counted.shift();
 		if (this.counted.length >= LIMIT) {
 			this.refused++;
-			const worker = batch[0].split('-')[0];
-			this.refusedPerWorker.set(worker, (this.refusedPerWorker.get(worker) ?? 0) + 1);
 			return { statusCode: 429 };
 		}
 		this.counted.push(now);
@@ -142,10 +137,11 @@ describe('ClosingDealz pacing across workers that cannot see each other (model-b
 		);
 	}, 300_000);
 
-	// A worker refused while none of its own requests is in the server's window cannot know when
-	// a slot frees: it tries every quarter window (nodes/shared/concurrency.ts), so up to four
-	// times while the window turns over, plus the refusal that started it.
-	it('any number of workers and sizes: nothing lost or created twice, no worker refused more than 5 times', async () => {
+	// With more workers than the key's budget can feed, how often a worker is refused depends on
+	// the others (one refused while none of its own requests is in the server's window tries
+	// every quarter window); what must hold whatever they do: every batch is created once, and
+	// none is given up (a refused batch is retried for two windows).
+	it('any number of workers and sizes: nothing lost, nothing created twice, no batch given up', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				fc.array(fc.record({ batches: fc.integer({ min: 1, max: 150 }), startMs: fc.integer({ min: 0, max: 90_000 }) }), {
@@ -159,7 +155,6 @@ describe('ClosingDealz pacing across workers that cannot see each other (model-b
 					expect(results.map((r) => r.failed)).toEqual(workers.map(() => 0));
 					expect(server.created.size).toBe(total * 100);
 					expect([...server.created.values()].every((count) => count === 1)).toBe(true);
-					expect(Math.max(0, ...server.refusedPerWorker.values())).toBeLessThanOrEqual(5);
 				},
 			),
 			{ numRuns: 60, verbose: true },
