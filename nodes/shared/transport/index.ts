@@ -6,8 +6,10 @@
  * - errors.ts   the NodeApiError a failed request becomes (message, advice, outcome unknown)
  * - failure.ts  what an attempt's failure was, read out of whatever the HTTP layer threw
  * - types.ts    ServiceSpec (a service's own facts), RequestSpec, Pacer, ApiResponse
+ * - credential.ts the node run's credential, read once (heldCredential)
  */
 export type { TransportErrorContext } from './errors';
+export { heldCredential } from './credential';
 export { transportContext } from './errors';
 export type { AttemptFailure } from './failure';
 export { describeAttemptFailure } from './failure';

@@ -15,6 +15,7 @@ import {
 	closingDealzLimiter,
 	closingDealzRequest,
 } from '../../transport';
+import { heldCredential } from '../../../shared/transport';
 import { INPUT } from './create.fields';
 import {
 	checkBatchSize,
@@ -139,7 +140,8 @@ async function sendBatch(
 	entries: Array<BatchEntry<ClosingDealzLead>>,
 ): Promise<IDataObject[]> {
 	const options = readOptions(this);
-	const credentials = await this.getCredentials('closingDealzApi');
+	// The run's credential, as the request itself reads it (once per run).
+	const credentials = (await heldCredential(this, 'closingDealzApi')).data;
 	const limiter = closingDealzLimiter(
 		String(credentials.apiKey ?? ''),
 		options.rateLimit ?? CLOSINGDEALZ_RATE_LIMIT,
