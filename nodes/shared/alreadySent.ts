@@ -1,6 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { KeyStore } from './claims';
+import { claimKeys, nodeKeyStore } from './claims';
 import { markOutcomeUnknown } from './outcome';
 import { itemRanges } from './progress';
 import { leadResult } from './leads';
@@ -24,11 +26,10 @@ import { isBlank } from './validate';
  *   marked "maybe sent": a later run does not send it again and reports it as "maybe sent"
  *   (an error with `outcomeUnknown`), saying what to look for in the CRM.
  *
- * Limit: n8n's store is a read-modify-write of one row per node without a lock (n8n 2.41
- * `deduplication-helper.js`: findOne, change, update). Two executions handling the same lead at
- * the same instant (two queue-mode workers) can both find its key new and both send it, and a
- * write landing at the same instant as another execution's can overwrite that one's new keys.
- * Repeats seconds apart are caught.
+ * Two executions handling the same lead at the same moment (two queue-mode workers) are kept
+ * from both sending it by how keys are claimed (claims.ts: n8n's store has no lock, so a claim
+ * waits a second and checks it still holds its keys); the item of the execution that lost
+ * comes out as a duplicate.
  */
 
 export interface OnceOnlySpec<P> {
@@ -49,54 +50,6 @@ export interface OnceOnlyOptions {
 	skipAlreadySent?: boolean;
 	historySize?: number;
 	leadKey?: unknown;
-}
-
-const CONTACT = 'the phone, else the e-mail';
-
-/** `contact`: what identifies a lead that is not a Property Finder lead (default phone, else e-mail). */
-export function skipAlreadySentOption(
-	service: string,
-	{ noDuplicateCheck = false, contact = CONTACT }: { noDuplicateCheck?: boolean; contact?: string } = {},
-): INodeProperties {
-	return {
-		displayName: 'Skip Already Sent',
-		name: 'skipAlreadySent',
-		type: 'boolean',
-		default: false,
-		description: `Whether to skip leads this node already sent in an earlier execution (same Lead Key: the Property Finder lead ID for a Property Finder lead, else ${contact}).${noDuplicateCheck ? ` ${service} itself does not detect duplicates.` : ''} Skipped items are not sent. They come out as duplicates.`,
-	};
-}
-
-export function leadKeyOption(contact = CONTACT): INodeProperties {
-	return {
-		displayName: 'Lead Key',
-		name: 'leadKey',
-		type: 'string',
-		default: '',
-		placeholder: '={{ $json.reference }}',
-		description: `With "Skip Already Sent" on: what identifies a lead across executions. Empty: the Property Finder lead ID when the input item is a Property Finder lead, else ${contact}. Set an expression to use something else.`,
-	};
-}
-
-export const historySizeOption: INodeProperties = {
-	displayName: 'Remembered Leads',
-	name: 'historySize',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 10000,
-	description:
-		'With "Skip Already Sent" on: how many sent leads this node remembers. The oldest are forgotten first.',
-};
-
-/**
- * The three options of "Skip Already Sent" as every create-lead operation offers them
- * (its options collection sorts them in among the rest).
- */
-export function onceOnlyOptions(
-	service: string,
-	settings: { noDuplicateCheck?: boolean; contact?: string } = {},
-): INodeProperties[] {
-	return [historySizeOption, leadKeyOption(settings.contact), skipAlreadySentOption(service, settings)];
 }
 
 const LABELS: Record<string, { short: string; long: string }> = {
@@ -142,21 +95,29 @@ export class AlreadySent<P> {
 	/** Keys this run claimed and nobody has confirmed or given back yet. */
 	private readonly pending = new Set<string>();
 
+	/** Keys this run keeps (confirmed, or maybe sent): recorded once more at its end. */
+	private readonly kept = new Set<string>();
+
+	private readonly store: KeyStore;
+
+	/** Marks this run's claims (claims.ts). */
+	private readonly token: string;
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly spec: OnceOnlySpec<P>,
-		private readonly storeOptions: { mode: 'entries'; maxEntries: number },
-	) {}
+		maxEntries: number,
+	) {
+		this.store = nodeKeyStore(ctx, maxEntries);
+		this.token = `${ctx.getExecutionId() ?? ''}.${Math.random().toString(36).slice(2, 10)}`;
+	}
 
 	static open<P>(ctx: IExecuteFunctions, spec: OnceOnlySpec<P> | undefined): AlreadySent<P> | undefined {
 		if (!spec) return undefined;
 		const options = ctx.getNodeParameter('options', 0, {}) as OnceOnlyOptions;
 		if (options.skipAlreadySent !== true) return undefined;
 		const size = Number(options.historySize);
-		return new AlreadySent(ctx, spec, {
-			mode: 'entries',
-			maxEntries: Number.isFinite(size) && size > 0 ? Math.floor(size) : 10000,
-		});
+		return new AlreadySent(ctx, spec, Number.isFinite(size) && size > 0 ? Math.floor(size) : 10000);
 	}
 
 	/** Work out the item's keys (in the prepare phase: a bad Lead Key fails before any request). */
@@ -198,32 +159,46 @@ export class AlreadySent<P> {
 		const skipped = new Map<number, IDataObject | Error>();
 		const all = [...new Set(itemIndexes.flatMap((item) => this.keysOf(item)))];
 		if (all.length === 0) return skipped;
-		const result = await this.ctx.helpers.checkProcessedAndRecord(all, 'node', this.storeOptions);
-		const processed = new Set(result.processed.map(String));
-		for (const key of result.new) this.pending.add(String(key));
+		const claim = await claimKeys(this.store, all, this.token);
+		const processed = claim.seen;
+		for (const key of claim.won) this.pending.add(key);
 		const maybe = await this.maybeSent([...processed]);
 		const maybeItems: number[] = [];
+		const unsettledItems: number[] = [];
 		for (const itemIndex of itemIndexes) {
 			const keys = this.keysOf(itemIndex);
 			const maybeKeyOfItem = keys.find((key) => maybe.has(key));
 			const seen = keys.find((key) => processed.has(key));
+			const lost = keys.find((key) => claim.lost.has(key));
 			if (maybeKeyOfItem) {
 				maybeItems.push(itemIndex);
 				skipped.set(itemIndex, this.maybeSentError(itemIndex, maybeKeyOfItem));
-			} else if (seen) {
-				const { label } = parts(seen);
+			} else if (seen || lost) {
+				const key = (seen ?? lost) as string;
+				const { label } = parts(key);
 				const prepared = this.prepared.get(itemIndex) as P;
 				skipped.set(
 					itemIndex,
 					leadResult(
 						'duplicate',
 						{
-							message: `Already sent to ${this.spec.service} by an earlier execution of this workflow (same ${label.short}); not sent again`,
+							message: seen
+								? `Already sent to ${this.spec.service} by an earlier execution of this workflow (same ${label.short}); not sent again`
+								: `Sent to ${this.spec.service} by another execution of this workflow running at the same moment (same ${label.short}); not sent again`,
 						},
-						{ skippedAlreadySent: true, leadKey: seen, ...(this.spec.describeSkipped?.(prepared) ?? {}) },
+						{ skippedAlreadySent: true, leadKey: key, ...(this.spec.describeSkipped?.(prepared) ?? {}) },
 					),
 				);
+			} else if (keys.some((key) => claim.unsettled.has(key))) {
+				unsettledItems.push(itemIndex);
+				skipped.set(itemIndex, this.unsettledError(itemIndex));
 			}
+		}
+		if (unsettledItems.length > 0 && !this.ctx.continueOnFail()) {
+			await this.releaseUnsent();
+			const error = this.unsettledError(unsettledItems[0]);
+			error.message = `Not sent (items ${itemRanges(unsettledItems)}): other executions kept overwriting these leads' records in n8n's processed-items store, so they could not be reserved; nothing was sent`;
+			throw error;
 		}
 		if (maybeItems.length > 0 && !this.ctx.continueOnFail()) {
 			await this.releaseUnsent();
@@ -246,9 +221,13 @@ export class AlreadySent<P> {
 			return;
 		}
 		if (outcome === 'unknown') {
-			await this.ctx.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', this.storeOptions);
+			await this.store.record(keys.map(maybeKey));
 		}
-		for (const key of keys) this.pending.delete(key);
+		for (const key of keys) {
+			this.pending.delete(key);
+			this.kept.add(key);
+			if (outcome === 'unknown') this.kept.add(maybeKey(key));
+		}
 	}
 
 	/** Give back every claim not settled (the run stopped before sending those items). */
@@ -256,9 +235,19 @@ export class AlreadySent<P> {
 		await this.release([...this.pending]);
 	}
 
+	/**
+	 * The end of a run that was not stopped: give back what was never sent, and record what the
+	 * run keeps once more (a write of another execution at the same instant can have dropped it
+	 * from n8n's store: claims.ts).
+	 */
+	async finish(): Promise<void> {
+		await this.releaseUnsent();
+		await this.store.record([...this.kept]);
+	}
+
 	private async release(keys: string[]) {
 		if (keys.length === 0) return;
-		await this.ctx.helpers.removeProcessed(keys, 'node', this.storeOptions);
+		await this.store.remove(keys);
 		for (const key of keys) this.pending.delete(key);
 	}
 
@@ -266,9 +255,20 @@ export class AlreadySent<P> {
 	private async maybeSent(keys: string[]): Promise<Set<string>> {
 		if (keys.length === 0) return new Set();
 		// The store has no "check without recording": check, then give back what this recorded.
-		const result = await this.ctx.helpers.checkProcessedAndRecord(keys.map(maybeKey), 'node', this.storeOptions);
-		if (result.new.length > 0) await this.ctx.helpers.removeProcessed(result.new, 'node', this.storeOptions);
+		const result = await this.store.record(keys.map(maybeKey));
+		if (result.new.length > 0) await this.store.remove(result.new);
 		return new Set(result.processed.map((key) => String(key).slice('maybe:'.length)));
+	}
+
+	private unsettledError(itemIndex: number) {
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`Not sent: other executions kept overwriting this lead's record in n8n's processed-items store, so it could not be reserved for this execution`,
+			{
+				itemIndex,
+				description: `Nothing was sent to ${this.spec.service} for this item. Run it again once fewer executions of this workflow run at the same time.`,
+			},
+		);
 	}
 
 	private maybeSentError(itemIndex: number, key: string) {

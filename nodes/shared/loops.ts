@@ -140,7 +140,8 @@ export async function runItemOperation<P>(
 		() => failed,
 	).finally(stopListening);
 	// Items never sent (the run stopped early) are not remembered as sent.
-	await once?.releaseUnsent();
+	if (failed) await once?.releaseUnsent();
+	else await once?.finish();
 
 	if (failed) {
 		const first = [...outcomes.entries()]
@@ -223,6 +224,7 @@ export async function runBatchOperation<P>(
 		});
 		await once?.settle(items, 'confirmed');
 	}
+	await once?.finish();
 
 	return closeRun(ctx, run, operation);
 }

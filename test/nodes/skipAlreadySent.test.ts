@@ -10,7 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { useCrmSimulators } from '../harness/crmSimulators';
 import { PF_EXPERT_CREATE } from '../harness/fixtures';
 import type { RunNodeOptions, RunNodeResult } from '../harness/n8n';
-import { runNode } from '../harness/n8n';
+import { MemoryDeduplicator, processedItemsStore, runNode } from '../harness/n8n';
 import type { Fault } from '../../tooling/simulators/framework';
 import { EXPERT_TOKEN_PATH } from '../../tooling/simulators/pfExpert';
 
@@ -281,4 +281,71 @@ describe('Skip Already Sent in the per-item loop', () => {
 		expect(json(result.outputs[0])[1].duplicateOf).toBe(0);
 		expect(infinity.leads).toHaveLength(1);
 	});
+});
+
+/**
+ * What an item becomes when another execution claims its lead at the same moment
+ * (nodes/shared/claims.ts). n8n's store is replaced here by one that shows, at the claim's
+ * second look, what a concurrent execution's write would have left.
+ */
+describe('Skip Already Sent when another execution claims the same lead at the same moment', () => {
+	const infinityTarget = targets[0];
+	let restore: (() => void) | undefined;
+	afterEach(() => restore?.());
+
+	/** Before every look of a claim (a record with this run's markers), change the stored keys. */
+	async function onLook(change: (stored: Set<string>, keys: string[]) => void) {
+		const store = await processedItemsStore();
+		const spy = jest.spyOn(store, 'checkProcessedAndRecord');
+		const original = MemoryDeduplicator.prototype.checkProcessedAndRecord;
+		let records = 0;
+		spy.mockImplementation(async function (this: MemoryDeduplicator, items, scope, contextData, options) {
+			records++;
+			const keys = items.map(String);
+			if (records > 1 && keys.some((key) => key.startsWith('claim:'))) {
+				// Only this run's own entries (the store holds every test's workflows).
+				for (const set of store.seen.values()) if (keys.some((key) => set.has(key))) change(set, keys);
+			}
+			return await original.call(store, items, scope, contextData, options);
+		});
+		restore = () => spy.mockRestore();
+	}
+
+	it("another execution's claim replaced this one: the item is a duplicate, nothing is sent", async () => {
+		// A concurrent write of the same key from a read before this claim: the key stays, this run's marker is gone.
+		await onLook((stored, keys) => keys.filter((key) => key.startsWith('claim:')).forEach((key) => stored.delete(key)));
+		const before = infinityTarget.requests();
+		const result = await infinityTarget.run([pfLead('pf-900', '0501000900')], { skipAlreadySent: true }, { workflowId: workflow('lost') });
+		const [out] = json(result.outputs[0]);
+		expect(out).toMatchObject({ outcome: 'duplicate', skippedAlreadySent: true, leadKey: 'pf:pf-900' });
+		expect(String(out.message)).toMatch(/another execution of this workflow running at the same moment/);
+		expect(infinityTarget.requests()).toBe(before);
+	});
+
+	it('a concurrent write dropped the key: the claim is made again and the lead is sent once', async () => {
+		let looks = 0;
+		await onLook((stored, keys) => {
+			looks++;
+			if (looks === 1) for (const key of keys) stored.delete(key);
+		});
+		const before = infinity.leads.length;
+		const result = await infinityTarget.run([pfLead('pf-901', '0501000901')], { skipAlreadySent: true }, { workflowId: workflow('dropped') });
+		expect(json(result.outputs[0]).map((out) => out.outcome)).toEqual(['created']);
+		expect(infinity.leads.length - before).toBe(1);
+		expect(looks).toBe(2);
+	});
+
+	it('the key keeps being dropped: an error item says nothing was sent (Continue On Fail), or the node stops before sending', async () => {
+		await onLook((stored, keys) => keys.forEach((key) => stored.delete(key)));
+		const before = infinityTarget.requests();
+		const kept = await infinityTarget.run([pfLead('pf-902', '0501000902')], { skipAlreadySent: true }, {
+			workflowId: workflow('unsettled'),
+			continueOnFail: true,
+		});
+		const [out] = json(kept.outputs[0]);
+		expect(String(out.error)).toMatch(/Not sent: other executions kept overwriting this lead's record/);
+		const stopped = await infinityTarget.run([pfLead('pf-903', '0501000903')], { skipAlreadySent: true }, { workflowId: workflow('unsettled-stop') });
+		expect(stopped.error?.message).toMatch(/Not sent \(items 0\).*nothing was sent/);
+		expect(infinityTarget.requests()).toBe(before);
+	}, 30_000);
 });

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { onceOnlyOptions } from '../../../shared/alreadySent';
+import { onceOnlyOptions } from '../../../shared/alreadySentOptions';
 import { additionalFieldsCollection, choices, timeoutOption } from '../../../shared/fields';
 import { concurrencyOption, leadOptionsCollection, onDuplicateProperty } from '../../../shared/leads';
 import type { LeadInputSpec } from '../../../shared/mapping';

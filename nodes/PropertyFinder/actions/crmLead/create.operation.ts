@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { onceOnlyOptions, phoneThenEmail } from '../../../shared/alreadySent';
+import { phoneThenEmail } from '../../../shared/alreadySent';
+import { onceOnlyOptions } from '../../../shared/alreadySentOptions';
 import type { ItemOperation } from '../../../shared/execute';
 import { asItemError, mayHaveCreated } from '../../../shared/execute';
 import type { PhoneOptions } from '../../../shared/leads';
