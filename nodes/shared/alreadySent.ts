@@ -184,7 +184,7 @@ export class AlreadySent<P> {
 						{
 							message: seen
 								? `Already sent to ${this.spec.service} by an earlier execution of this workflow (same ${label.short}); not sent again`
-								: `Sent to ${this.spec.service} by another execution of this workflow running at the same moment (same ${label.short}); not sent again`,
+								: `Being sent to ${this.spec.service} by another execution of this workflow running at the same moment (same ${label.short}); not sent here`,
 						},
 						{ skippedAlreadySent: true, leadKey: key, ...(this.spec.describeSkipped?.(prepared) ?? {}) },
 					),
