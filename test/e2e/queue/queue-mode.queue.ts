@@ -302,6 +302,74 @@ describe('manual runs go to the workers', () => {
 	});
 });
 
+describe("Skip Already Sent in n8n's own store, executions of the same leads at once on both workers", () => {
+	// Three executions of the same 40 leads started together on the two workers, against n8n's
+	// own processed-items store in Postgres. Whether their claims meet within the same few
+	// milliseconds (the race claims.ts closes) depends on when each worker gets to the node: the
+	// report's claimRace says how each skipped item was caught (sameMoment: its claim was
+	// replaced; earlier: it found the lead recorded). The race itself is exercised on a model of
+	// the store, with every interleaving fast-check draws (test/unit/claims.test.ts).
+	test('3 executions of the same 40 leads started together: each lead sent to Infinity CRM once, every item accounted for', async () => {
+		const example = localExample(EXAMPLES.webhookToInfinity);
+		const create = example.nodes.find((node) => node.type === `${PACKAGE}.infinityCrm`)!;
+		create.parameters.options = { ...(create.parameters.options as object), skipAlreadySent: true };
+		const run = randomUUID().slice(0, 8);
+		const leadIds = Array.from({ length: 40 }, (_, i) => `race-${run}-${i}`);
+		const json = {
+			name: 'Skip Already Sent race',
+			nodes: [
+				{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: randomUUID(),
+					name: 'Leads',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: {
+						jsCode: `return ${JSON.stringify(leadIds)}.map((id, i) => ({ json: { id, eventId: 'evt-' + id, channel: 'whatsapp', name: 'Race ' + i, phone: '+9715' + String(20000000 + i), email: id + '@mail.example' } }));`,
+					},
+				},
+				{ ...create, position: [400, 0] },
+			],
+			connections: {
+				Start: { main: [[{ node: 'Leads', type: 'main', index: 0 }]] },
+				Leads: { main: [[{ node: create.name, type: 'main', index: 0 }]] },
+			},
+		} as unknown as WorkflowJson;
+		const workflow = await n8n.importWorkflow(json, { credentials });
+		const started = (await Promise.all(
+			[1, 2, 3].map(async () => await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'Start' } })),
+		)) as Array<{ executionId: string }>;
+		const executions = await Promise.all(
+			started.map(async (s) => await n8n.waitForExecution(s.executionId, { timeoutMs: 180_000 })),
+		);
+		const sentPerLead = leadIds.map(
+			(id) =>
+				sims.infinity
+					.calls('POST', '/api/crm/external/leads')
+					.filter((call) => new RegExp(`\\b${id}\\b`).test(String((call.body as Record<string, unknown>)?.notes ?? ''))).length,
+		);
+		const outcomes = { created: 0, duplicate: 0, sameMoment: 0, earlier: 0, notSent: 0 };
+		for (const execution of executions) {
+			expect(executionError(execution)).toBe('');
+			for (const outputIndex of [0, 1]) {
+				for (const item of (nodeOutput(execution, create.name, { outputIndex }) ?? []) as Array<Record<string, unknown>>) {
+					if (item.skippedAlreadySent === true) {
+						if (/at the same moment/.test(String(item.message ?? ''))) outcomes.sameMoment++;
+						else outcomes.earlier++;
+					} else if (item.outcome === 'created') outcomes.created++;
+					else if (item.outcome === 'duplicate') outcomes.duplicate++;
+					else outcomes.notSent++;
+				}
+			}
+		}
+		report.claimRace = { executions: executions.length, workers: executions.map((e) => q.workerOf(String(e.id))), ...outcomes };
+		expect(sentPerLead).toEqual(leadIds.map(() => 1));
+		expect(outcomes.created).toBe(leadIds.length);
+		expect(outcomes.created + outcomes.duplicate + outcomes.sameMoment + outcomes.earlier).toBe(3 * leadIds.length);
+	}, 300_000);
+});
+
 describe('Property Finder Polling Trigger on main, executions on the workers', () => {
 	test('60 new leads over two polls: each created in AlterEstate exactly once', async () => {
 		const { workflow } = await importExample('pollingToAlterEstate');
