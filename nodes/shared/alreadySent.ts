@@ -160,15 +160,14 @@ export class AlreadySent<P> {
 		const all = [...new Set(itemIndexes.flatMap((item) => this.keysOf(item)))];
 		if (all.length === 0) return skipped;
 		const claim = await claimKeys(this.store, all, this.token);
-		const processed = claim.seen;
 		for (const key of claim.won) this.pending.add(key);
-		const maybe = await this.maybeSent([...processed]);
+		const maybe = await this.maybeSent([...claim.seen]);
 		const maybeItems: number[] = [];
 		const unsettledItems: number[] = [];
 		for (const itemIndex of itemIndexes) {
 			const keys = this.keysOf(itemIndex);
 			const maybeKeyOfItem = keys.find((key) => maybe.has(key));
-			const seen = keys.find((key) => processed.has(key));
+			const seen = keys.find((key) => claim.seen.has(key));
 			const lost = keys.find((key) => claim.lost.has(key));
 			if (maybeKeyOfItem) {
 				maybeItems.push(itemIndex);

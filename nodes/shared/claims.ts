@@ -1,6 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { RetryPolicy } from './transport';
+import { backoffDelay } from './transport';
+
 /**
  * Claiming lead keys in n8n's processed-items store so that two executions handling the same
  * lead at the same moment (two queue-mode workers, or two executions in one process) do not
@@ -21,7 +24,7 @@ import { sleep } from 'n8n-workflow';
  * - key there, marker gone: another execution's claim of the same key replaced this one: that
  *   execution sends it, this one does not;
  * - key gone: an unrelated write of the same moment dropped it; the look (itself a record)
- *   claimed it again, and the claim waits once more (at most `rounds` times; then the key is
+ *   claimed it again, and the claim waits once more (at most CLAIM_ROUNDS times; then the key is
  *   given back and its item is not sent).
  * The markers are removed once the claim has decided.
  *
@@ -45,11 +48,6 @@ export interface KeyStore {
 	remove(keys: string[]): Promise<void>;
 }
 
-export interface ClaimOptions {
-	settleMs?: number;
-	rounds?: number;
-}
-
 export interface Claim {
 	/** Keys recorded before this claim: sent, or being sent, by an earlier execution. */
 	seen: Set<string>;
@@ -64,9 +62,12 @@ export interface Claim {
 /** The first record of a node collides on `processed_data`'s primary key when two executions make it at once. */
 const COLLISION = /duplicate key|unique constraint|SQLITE_CONSTRAINT/i;
 
+/** Two executions that collided once are spread apart by the jitter before they try again. */
+const COLLISION_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 25, maxDelayMs: 200 };
+
 async function retryCollision<T>(operation: () => Promise<T>): Promise<T> {
 	let failure: unknown;
-	for (let attempt = 1; attempt <= 4; attempt++) {
+	for (let attempt = 0; attempt <= COLLISION_RETRY.maxRetries; attempt++) {
 		try {
 			return await operation();
 		} catch (error) {
@@ -74,7 +75,7 @@ async function retryCollision<T>(operation: () => Promise<T>): Promise<T> {
 		}
 		// The failed insert wrote nothing; the next try finds the other execution's row.
 		if (!COLLISION.test(String((failure as Error)?.message ?? failure))) break;
-		await sleep(25 * attempt);
+		await sleep(backoffDelay(attempt, COLLISION_RETRY));
 	}
 	throw failure;
 }
@@ -98,12 +99,7 @@ export function nodeKeyStore(ctx: IExecuteFunctions, maxEntries: number): KeySto
 }
 
 /** Claim `keys` for the run that owns `token` (unique per run). */
-export async function claimKeys(
-	store: KeyStore,
-	keys: string[],
-	token: string,
-	{ settleMs = CLAIM_SETTLE_MS, rounds = CLAIM_ROUNDS }: ClaimOptions = {},
-): Promise<Claim> {
+export async function claimKeys(store: KeyStore, keys: string[], token: string): Promise<Claim> {
 	const marker = (key: string) => `claim:${token}:${key}`;
 	const claim: Claim = { seen: new Set(), won: new Set(), lost: new Set(), unsettled: new Set() };
 	if (keys.length === 0) return claim;
@@ -111,9 +107,8 @@ export async function claimKeys(
 	const before = new Set(first.processed);
 	for (const key of keys) if (before.has(key)) claim.seen.add(key);
 	let open = keys.filter((key) => !before.has(key));
-	const claimed = [...open];
-	for (let round = 0; open.length > 0 && round < rounds; round++) {
-		await sleep(settleMs);
+	for (let round = 0; open.length > 0 && round < CLAIM_ROUNDS; round++) {
+		await sleep(CLAIM_SETTLE_MS);
 		const look = await store.record([...open, ...open.map(marker)]);
 		const present = new Set(look.processed);
 		const again: string[] = [];
@@ -125,6 +120,7 @@ export async function claimKeys(
 		open = again;
 	}
 	for (const key of open) claim.unsettled.add(key);
-	await store.remove([...open, ...claimed.map(marker)]);
+	// Every marker the first record wrote, those of keys already there included.
+	await store.remove([...open, ...keys.map(marker)]);
 	return claim;
 }

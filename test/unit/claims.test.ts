@@ -163,6 +163,25 @@ describe('claiming lead keys in a store without a lock (model-based)', () => {
 	}, 300_000);
 });
 
+describe('a claim alone', () => {
+	beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2026, 11, 2) }));
+	afterEach(() => jest.useRealTimers());
+
+	it('leaves the keys in the store and none of its markers, also for keys that were there before', async () => {
+		const store = new RacyStore(() => 0);
+		store.data = ['pf:1'];
+		const claim = claimKeys(store, ['pf:1', 'pf:2'], 'run-a');
+		await jest.advanceTimersByTimeAsync(2 * CLAIM_SETTLE_MS);
+		await expect(claim).resolves.toEqual({
+			seen: new Set(['pf:1']),
+			won: new Set(['pf:2']),
+			lost: new Set(),
+			unsettled: new Set(),
+		});
+		expect(store.data).toEqual(['pf:1', 'pf:2']);
+	});
+});
+
 describe("n8n's store as the node uses it", () => {
 	function contextWith(helpers: Partial<IExecuteFunctions['helpers']>) {
 		return { helpers } as unknown as IExecuteFunctions;

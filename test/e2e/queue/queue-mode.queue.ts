@@ -148,6 +148,35 @@ function infinityCreatesFor(lead: PfLead): number {
 		.filter((call) => id.test(String((call.body as Record<string, unknown>)?.notes ?? ''))).length;
 }
 
+/** What a create-lead node's items came out as, over executions ("Skip Already Sent" skips by why). */
+interface CreateOutcomes {
+	created: number;
+	duplicate: number;
+	/** Skipped: another run claimed the lead at the same moment, and its claim held. */
+	sameMoment: number;
+	/** Skipped: the lead was recorded by a run before. */
+	earlier: number;
+	/** Neither a result nor a skip (an error item). */
+	notSent: number;
+}
+
+function createOutcomes(executions: Execution[], nodeName: string): CreateOutcomes {
+	const counts: CreateOutcomes = { created: 0, duplicate: 0, sameMoment: 0, earlier: 0, notSent: 0 };
+	for (const execution of executions) {
+		for (const outputIndex of [0, 1]) {
+			for (const item of (nodeOutput(execution, nodeName, { outputIndex }) ?? []) as Array<Record<string, unknown>>) {
+				if (item.skippedAlreadySent === true) {
+					if (/at the same moment/.test(String(item.message ?? ''))) counts.sameMoment++;
+					else counts.earlier++;
+				} else if (item.outcome === 'created') counts.created++;
+				else if (item.outcome === 'duplicate') counts.duplicate++;
+				else counts.notSent++;
+			}
+		}
+	}
+	return counts;
+}
+
 beforeAll(async () => {
 	workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'property-leads-queue-'));
 	const tarball = packPackage(path.join(workDir, 'pack'));
@@ -349,20 +378,8 @@ describe("Skip Already Sent in n8n's own store, executions of the same leads at 
 					.calls('POST', '/api/crm/external/leads')
 					.filter((call) => new RegExp(`\\b${id}\\b`).test(String((call.body as Record<string, unknown>)?.notes ?? ''))).length,
 		);
-		const outcomes = { created: 0, duplicate: 0, sameMoment: 0, earlier: 0, notSent: 0 };
-		for (const execution of executions) {
-			expect(executionError(execution)).toBe('');
-			for (const outputIndex of [0, 1]) {
-				for (const item of (nodeOutput(execution, create.name, { outputIndex }) ?? []) as Array<Record<string, unknown>>) {
-					if (item.skippedAlreadySent === true) {
-						if (/at the same moment/.test(String(item.message ?? ''))) outcomes.sameMoment++;
-						else outcomes.earlier++;
-					} else if (item.outcome === 'created') outcomes.created++;
-					else if (item.outcome === 'duplicate') outcomes.duplicate++;
-					else outcomes.notSent++;
-				}
-			}
-		}
+		for (const execution of executions) expect(executionError(execution)).toBe('');
+		const outcomes = createOutcomes(executions, create.name);
 		report.claimRace = { executions: executions.length, workers: executions.map((e) => q.workerOf(String(e.id))), ...outcomes };
 		expect(sentPerLead).toEqual(leadIds.map(() => 1));
 		expect(outcomes.created).toBe(leadIds.length);
@@ -438,7 +455,7 @@ interface BurstMeasure {
 	/** How many leads were sent to Infinity CRM once, twice… (`{"1": 50}`: each once). */
 	sentPerLead: Record<string, number>;
 	/** How Skip Already Sent kept the runs that repeated a lead from sending it. */
-	skipped: SkippedRepeats;
+	skipped: Pick<CreateOutcomes, 'sameMoment' | 'earlier'>;
 	/** Executions the burst started (one per lead when the trigger let no repeat through). */
 	runs: number;
 	/** Lead keys in static data when the burst's executions had finished. */
@@ -453,29 +470,6 @@ interface BurstMeasure {
 }
 
 const bursts: Record<number, BurstMeasure> = {};
-
-interface SkippedRepeats {
-	/** Found the lead recorded by a run before it. */
-	earlier: number;
-	/** Claimed the lead at the same moment as another run, whose claim held. */
-	sameMoment: number;
-}
-
-/** The Infinity CRM node's skipped items in the workflow's executions, by why they were skipped. */
-async function skippedRepeats(workflowId: string): Promise<SkippedRepeats> {
-	const counts: SkippedRepeats = { earlier: 0, sameMoment: 0 };
-	for (const id of await executionIds(n8n, workflowId)) {
-		const execution = await n8n.getExecution(id);
-		for (const outputIndex of [0, 1]) {
-			for (const item of nodeOutput(execution, 'Create Lead in Infinity CRM', { outputIndex }) as Array<Record<string, unknown>>) {
-				if (item.skippedAlreadySent !== true) continue;
-				if (/at the same moment/.test(String(item.message ?? ''))) counts.sameMoment++;
-				else counts.earlier++;
-			}
-		}
-	}
-	return counts;
-}
 
 /** 50 leads × (lead.created, lead.assigned) × 2 copies, all at once, first to n8n's Webhook node, then to the trigger. */
 async function measureBurst(processes: number): Promise<BurstMeasure> {
@@ -524,7 +518,7 @@ async function measureBurst(processes: number): Promise<BurstMeasure> {
 	let executions: Record<string, number>;
 	let leadKeysRightAfter: Set<string>;
 	let leadKeys: Set<string>;
-	let skipped: SkippedRepeats;
+	let skipped: Pick<CreateOutcomes, 'sameMoment' | 'earlier'>;
 	const before = q.balancer.counts();
 	const leadKeysNow = () =>
 		new Set(
@@ -539,7 +533,9 @@ async function measureBurst(processes: number): Promise<BurstMeasure> {
 		const secret = sims.pfWebhooks.subscriptions.find((s) => s.url === url)!.secret!;
 		propertyFinderTrigger = await burst(url, deliveries, { secret });
 		executions = await settle(workflow.id);
-		skipped = await skippedRepeats(workflow.id);
+		const runs = await Promise.all([...(await executionIds(n8n, workflow.id))].map(async (id) => await n8n.getExecution(id)));
+		const { sameMoment, earlier } = createOutcomes(runs, create.name);
+		skipped = { sameMoment, earlier };
 		leadKeysRightAfter = leadKeysNow();
 		// The trigger saves its memory at most once per interval per process, and n8n 2.x keeps
 		// only the saves of requests that start no execution: the first repeat each process gets
